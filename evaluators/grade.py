@@ -1,0 +1,101 @@
+"""The one result type every evaluator returns, and the request it grades.
+
+The vocabularies of techniques and anti-patterns are shared with the engine: persona
+cards name anti-patterns as mood triggers, so these ids are a contract.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RUBRIC_VERSION = "2026.11-1"
+
+TECHNIQUES: tuple[str, ...] = (
+    "naming_feeling",
+    "validating",
+    "perspective",
+    "exploring_question",
+    "specific_apology",
+    "ownership",
+    "concrete_action",
+    "time_frame",
+    "options",
+    "personal_follow_up",
+)
+
+ANTI_PATTERNS: tuple[str, ...] = (
+    "blame",
+    "minimising",  # includes "calm down"
+    "policy_wall",
+    "transfer",
+    "not_my_job",
+    "call_back_later",
+    "generic_script",
+    "sarcasm",
+    "jargon",
+    "false_promise",
+)
+
+
+class Evidence(BaseModel):
+    """One detected technique or anti-pattern, with the words that showed it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    quote: str = Field(description="the words from the reply that show it")
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["customer", "agent"]
+    text: str
+
+
+class GradeRequest(BaseModel):
+    """What an evaluator sees: the customer's last message, the reply, and context."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer: str
+    reply: str
+    history: list[Turn] = Field(default_factory=list)
+    scenario: str | None = Field(default=None, description="one-paragraph scenario summary")
+    persona_id: str | None = None
+
+
+class Grade(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    empathy: int = Field(ge=0, le=4)
+    empowerment: int = Field(ge=0, le=4)
+    empathy_called_for: bool = True
+    techniques: list[Evidence] = Field(default_factory=list)
+    anti_patterns: list[Evidence] = Field(default_factory=list)
+    injection_flagged: bool = Field(
+        default=False, description="the reply addressed the grader; graded on the rest"
+    )
+    reason: str
+    suggestion: str
+    evaluator: str = Field(description="which evaluator and path produced it, e.g. combined:llm")
+    rubric_version: str = RUBRIC_VERSION
+    empathy_spread: float | None = None  # standard deviation over repeats, when repeated
+    empowerment_spread: float | None = None
+
+    def technique_names(self) -> set[str]:
+        return {e.name for e in self.techniques}
+
+    def anti_pattern_names(self) -> set[str]:
+        return {e.name for e in self.anti_patterns}
+
+
+@runtime_checkable
+class Evaluator(Protocol):
+    """Grades one agent reply. Implementations raise HotseatError; never return None."""
+
+    name: str
+
+    def grade(self, request: GradeRequest) -> Grade: ...

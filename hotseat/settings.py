@@ -1,0 +1,187 @@
+"""One settings object, read from the environment and an optional TOML file.
+
+Precedence: explicit overrides > environment > TOML file > defaults. Secrets are
+`SecretStr`, so printing or logging the settings never shows a key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from hotseat.errors import ConfigError
+
+ProviderName = Literal["auto", "openai", "azure", "compatible", "local"]
+Role = Literal["customer", "judge", "coach", "trainee"]
+ROLES: tuple[Role, ...] = ("customer", "judge", "coach", "trainee")
+
+# Current small, cheap defaults; the judge gets the stronger model because grades matter most.
+DEFAULT_MODELS: dict[str, str] = {
+    "customer": "gpt-4.1-mini",
+    "judge": "gpt-4.1",
+    "coach": "gpt-4.1-mini",
+    "trainee": "gpt-4.1-mini",
+}
+
+# Environment variable -> settings field. Several names may feed one field (first wins).
+ENV_FIELDS: dict[str, tuple[str, ...]] = {
+    "provider": ("HOTSEAT_PROVIDER",),
+    "api_key": ("HOTSEAT_API_KEY", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"),
+    "base_url": ("HOTSEAT_BASE_URL", "OPENAI_BASE_URL"),
+    "azure_endpoint": ("AZURE_OPENAI_ENDPOINT",),
+    "azure_api_version": ("OPENAI_API_VERSION", "AZURE_OPENAI_API_VERSION"),
+    "local_model": ("HOTSEAT_LOCAL_MODEL",),
+    "model_cache_dir": ("HOTSEAT_MODEL_CACHE",),
+    "db_url": ("HOTSEAT_DB_URL",),
+    "timeout_s": ("HOTSEAT_TIMEOUT",),
+    "max_retries": ("HOTSEAT_MAX_RETRIES",),
+    "n_threads": ("HOTSEAT_THREADS",),
+}
+ROLE_ENV = "HOTSEAT_MODEL_{role}"  # e.g. HOTSEAT_MODEL_JUDGE=gpt-4.1
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hotseat"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    provider: ProviderName = "auto"
+    api_key: SecretStr | None = None
+    base_url: str | None = None
+    azure_endpoint: str | None = None
+    azure_api_version: str = "2024-10-21"
+    models: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_MODELS))
+    local_model: str = "qwen2.5-coder-1.5b"
+    model_cache_dir: Path = Field(default_factory=default_cache_dir)
+    db_url: str = "sqlite:///hotseat.db"
+    timeout_s: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
+
+    @field_validator("base_url", "azure_endpoint")
+    @classmethod
+    def _url_has_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must start with http:// or https:// (got {value!r})")
+        return value
+
+    @field_validator("models")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = set(value) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown role(s) {sorted(unknown)}; roles are {list(ROLES)}")
+        return {**DEFAULT_MODELS, **value}
+
+    @property
+    def resolved_provider(self) -> Literal["openai", "azure", "compatible", "local"]:
+        """`auto` means OpenAI when a key is present, otherwise the embedded model."""
+        if self.provider != "auto":
+            return self.provider
+        if self.base_url:
+            return "compatible"
+        return "openai" if self.api_key else "local"
+
+    def model_for(self, role: str) -> str:
+        if role not in ROLES:
+            raise ConfigError(f"Unknown role {role!r}.", hint=f"Use one of {list(ROLES)}.")
+        if self.resolved_provider == "local":
+            return self.local_model
+        return self.models[role]
+
+    def describe(self) -> dict[str, Any]:
+        """A printable summary; the key is reported only as present or absent."""
+        return {
+            "provider": self.resolved_provider,
+            "provider_setting": self.provider,
+            "api_key": "set" if self.api_key else "not set",
+            "base_url": self.base_url or self.azure_endpoint or "",
+            "models": {role: self.model_for(role) for role in ROLES},
+            "db_url": _mask_url(self.db_url),
+        }
+
+
+def _mask_url(url: str) -> str:
+    """Hide a password inside a database URL (postgresql://user:secret@host/db)."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+def _config_path(environ: dict[str, str]) -> Path | None:
+    explicit = environ.get("HOTSEAT_CONFIG")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(
+                f"HOTSEAT_CONFIG points to {path}, which does not exist.",
+                hint="Fix the path or unset HOTSEAT_CONFIG.",
+            )
+        return path
+    local = Path("hotseat.toml")
+    return local if local.is_file() else None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}.", hint="Fix the file.") from exc
+    table = data.get("hotseat", data)
+    return dict(table)
+
+
+def _read_env(environ: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field, names in ENV_FIELDS.items():
+        for name in names:
+            if environ.get(name):
+                values[field] = environ[name]
+                break
+    models = {r: environ[ROLE_ENV.format(role=r.upper())] for r in ROLES
+              if environ.get(ROLE_ENV.format(role=r.upper()))}
+    if models:
+        values["models"] = models
+    return values
+
+
+def load_settings(
+    overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
+) -> Settings:
+    """Build settings; a bad value raises ConfigError naming the setting, never a traceback."""
+    env = dict(os.environ if environ is None else environ)
+    merged: dict[str, Any] = {}
+    path = _config_path(env)
+    if path is not None:
+        merged.update(_read_toml(path))
+    env_values = _read_env(env)
+    if "models" in merged and "models" in env_values:
+        env_values["models"] = {**merged["models"], **env_values["models"]}
+    merged.update(env_values)
+    merged.update(overrides or {})
+    try:
+        return Settings(**merged)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, path)) from None
+
+
+def _explain(exc: ValidationError, path: Path | None) -> str:
+    lines = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "settings"
+        env_names = ENV_FIELDS.get(str(err["loc"][0]) if err["loc"] else "", ())
+        where = f" (environment {env_names[0]}" + (f" or {path}" if path else "") + ")" \
+            if env_names else (f" (in {path})" if path else "")
+        # Never echo the offending input: it may be a secret.
+        lines.append(f"Setting '{field}'{where}: {err['msg']}.")
+    return " ".join(lines)

@@ -1,0 +1,93 @@
+"""Provider selection and settings errors, for every combination that matters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hotseat.errors import ConfigError
+from hotseat.settings import DEFAULT_MODELS, load_settings
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "local"),
+        ({"OPENAI_API_KEY": "sk-test"}, "openai"),
+        ({"HOTSEAT_API_KEY": "sk-test"}, "openai"),
+        ({"HOTSEAT_BASE_URL": "http://127.0.0.1:8080/v1"}, "compatible"),
+        ({"OPENAI_API_KEY": "sk-test", "HOTSEAT_BASE_URL": "http://127.0.0.1:1/v1"}, "compatible"),
+        ({"HOTSEAT_PROVIDER": "local", "OPENAI_API_KEY": "sk-test"}, "local"),
+        ({"HOTSEAT_PROVIDER": "azure"}, "azure"),
+        ({"HOTSEAT_PROVIDER": "openai"}, "openai"),
+        ({"HOTSEAT_PROVIDER": "compatible"}, "compatible"),
+    ],
+)
+def test_provider_resolution(environ: dict[str, str], expected: str) -> None:
+    assert load_settings(environ=environ).resolved_provider == expected
+
+
+def test_role_models_default_and_override() -> None:
+    s = load_settings(environ={"OPENAI_API_KEY": "k", "HOTSEAT_MODEL_JUDGE": "gpt-5"})
+    assert s.model_for("judge") == "gpt-5"
+    assert s.model_for("customer") == DEFAULT_MODELS["customer"]
+
+
+def test_local_provider_uses_local_model_for_every_role() -> None:
+    s = load_settings(environ={"HOTSEAT_LOCAL_MODEL": "smollm2-135m"})
+    assert {s.model_for(r) for r in ("customer", "judge", "coach")} == {"smollm2-135m"}
+
+
+def test_unknown_provider_names_the_setting() -> None:
+    with pytest.raises(ConfigError, match="provider.*HOTSEAT_PROVIDER"):
+        load_settings(environ={"HOTSEAT_PROVIDER": "gemini"})
+
+
+def test_bad_base_url_names_the_setting() -> None:
+    with pytest.raises(ConfigError, match="base_url.*HOTSEAT_BASE_URL"):
+        load_settings(environ={"HOTSEAT_BASE_URL": "localhost:8080"})
+
+
+def test_unknown_role_in_toml(tmp_path: Path) -> None:
+    cfg = tmp_path / "hotseat.toml"
+    cfg.write_text('[hotseat]\nmodels = { narrator = "gpt-4.1" }\n')
+    with pytest.raises(ConfigError, match="narrator"):
+        load_settings(environ={"HOTSEAT_CONFIG": str(cfg)})
+
+
+def test_toml_then_env_precedence(tmp_path: Path) -> None:
+    cfg = tmp_path / "hotseat.toml"
+    cfg.write_text('[hotseat]\nprovider = "openai"\ntimeout_s = 12\n'
+                   'models = { coach = "gpt-4o-mini" }\n')
+    s = load_settings(environ={"HOTSEAT_CONFIG": str(cfg), "HOTSEAT_TIMEOUT": "30",
+                               "OPENAI_API_KEY": "k"})
+    assert s.provider == "openai" and s.timeout_s == 30 and s.model_for("coach") == "gpt-4o-mini"
+
+
+def test_broken_toml_is_a_clear_error(tmp_path: Path) -> None:
+    cfg = tmp_path / "hotseat.toml"
+    cfg.write_text("provider = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(environ={"HOTSEAT_CONFIG": str(cfg)})
+
+
+def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="HOTSEAT_CONFIG"):
+        load_settings(environ={"HOTSEAT_CONFIG": str(tmp_path / "nope.toml")})
+
+
+def test_secrets_never_printed() -> None:
+    secret = "sk-live-very-secret-123"
+    s = load_settings(environ={"OPENAI_API_KEY": secret,
+                               "HOTSEAT_DB_URL": "postgresql://bob:pw-secret@db/hotseat"})
+    shown = f"{s} {s!r} {s.describe()} {s.model_dump()}"
+    assert secret not in shown
+    assert "pw-secret" not in str(s.describe())
+    assert s.describe()["api_key"] == "set"
+
+
+def test_invalid_value_message_does_not_echo_input() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(environ={"HOTSEAT_TIMEOUT": "-5", "OPENAI_API_KEY": "sk-abc-secret"})
+    assert "timeout_s" in str(info.value) and "sk-abc-secret" not in str(info.value)
