@@ -1,0 +1,21 @@
+"""Persistence of trainees, sessions, turns and persona/prompt versions (SQLite or any URL)."""
+
+from hotseat.store.errors import StoreError
+from hotseat.store.records import (
+    NewTurn,
+    SessionRecord,
+    TraineeRecord,
+    TurnRecord,
+    VersionRecord,
+)
+from hotseat.store.store import Store
+
+__all__ = [
+    "NewTurn",
+    "SessionRecord",
+    "Store",
+    "StoreError",
+    "TraineeRecord",
+    "TurnRecord",
+    "VersionRecord",
+]

@@ -1,0 +1,176 @@
+"""Numbered schema migrations, applied once each, in order, inside one transaction.
+
+Why not alembic: the store has a handful of tables and needs no autogenerate, branches
+or downgrades; a list of functions and a schema_version table (the pattern simonw/llm
+uses for its log database) is dependency-free and easy to read. Each migration defines
+the tables it touches as they were at that step, never by importing models.py, so that
+it keeps doing exactly the same thing when the models change later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    select,
+    text,
+)
+
+from hotseat.store.errors import StoreError
+from hotseat.store.types import UTCDateTime, json_type, utcnow
+
+# Any constant works: it only has to be the same for every Hotseat process on the server.
+_PG_MIGRATION_LOCK = 0x486F7473  # "Hots"
+
+_version_metadata = MetaData()
+schema_version = Table(
+    "schema_version",
+    _version_metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String, nullable=False),
+    Column("applied_at", UTCDateTime(), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def m001_initial(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        "trainees",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("name", String, nullable=False, unique=True),
+        Column("created_at", UTCDateTime(), nullable=False),
+    )
+    Table(
+        "blobs",
+        md,
+        Column("hash", String(64), primary_key=True),
+        Column("content", Text, nullable=False),
+    )
+    Table(
+        "versions",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("kind", String, nullable=False),
+        Column("key", String, nullable=False, index=True),
+        Column("content_hash", String(64), ForeignKey("blobs.hash"), nullable=False, index=True),
+        Column("created_at", UTCDateTime(), nullable=False),
+        UniqueConstraint("kind", "key", "content_hash"),
+    )
+    Table(
+        "sessions",
+        md,
+        Column("seq", Integer, primary_key=True, autoincrement=True),
+        Column("id", String(64), nullable=False, unique=True),
+        Column("trainee_id", Integer, ForeignKey("trainees.id"), nullable=False, index=True),
+        Column("persona_id", String, nullable=False),
+        Column("difficulty", String, nullable=False),
+        Column("seed", BigInteger, nullable=False),
+        Column("persona_hash", String(64), ForeignKey("blobs.hash"), nullable=False),
+        Column("prompt_hash", String(64), ForeignKey("blobs.hash"), nullable=False),
+        Column("provider", String, nullable=False),
+        Column("models", json_type(), nullable=False),
+        Column("parent_session_id", String(64), ForeignKey("sessions.id"), nullable=True),
+        Column("branch_turn", Integer, nullable=True),
+        Column("end_state", String, nullable=True),
+        Column("mood", json_type(), nullable=True),
+        Column("state", json_type(), nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("updated_at", UTCDateTime(), nullable=False),
+    )
+    Table(
+        "turns",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("session_id", String(64), ForeignKey("sessions.id"), nullable=False),
+        Column("turn_index", Integer, nullable=False),
+        Column("role", String, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("intent", String, nullable=True),
+        Column("mood_after", json_type(), nullable=True),
+        Column("grade", json_type(), nullable=True),
+        Column("prompt_tokens", Integer, nullable=False),
+        Column("completion_tokens", Integer, nullable=False),
+        Column("cost_usd", Float, nullable=False),
+        Column("latency_ms", Float, nullable=False),
+        Column("model", String, nullable=True),
+        Column("repaired", Boolean, nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        UniqueConstraint("session_id", "turn_index"),
+    )
+    md.create_all(conn)
+
+
+# Append new migrations at the end with the next number; never edit or reorder old ones.
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", m001_initial),)
+
+
+def _check_order(migrations: Sequence[Migration]) -> None:
+    versions = [m.version for m in migrations]
+    if versions != list(range(1, len(versions) + 1)):
+        raise StoreError(f"Migrations must be numbered 1, 2, 3, ... in order; got {versions}.")
+
+
+def applied_versions(conn: Connection) -> list[int]:
+    """Versions recorded in schema_version (empty for a fresh database)."""
+    if not inspect(conn).has_table("schema_version"):
+        return []
+    rows = conn.execute(select(schema_version.c.version).order_by(schema_version.c.version))
+    return [row[0] for row in rows]
+
+
+def migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:
+    """Apply the migrations this database lacks; return the versions applied now.
+
+    Everything runs in one transaction: a failing migration leaves the database as it was.
+    Several processes may open a fresh database at once: SQLite's BEGIN IMMEDIATE (see
+    connect.py) and a PostgreSQL advisory lock make them take turns, and each one reads
+    schema_version only after it holds the lock.
+    """
+    _check_order(migrations)
+    applied_now: list[int] = []
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        _version_metadata.create_all(conn)
+        done = set(applied_versions(conn))
+        newest_known = migrations[-1].version if migrations else 0
+        if done and max(done) > newest_known:
+            raise StoreError(
+                f"The database schema is at version {max(done)}, newer than this Hotseat "
+                f"knows (up to {newest_known}).",
+                hint="Upgrade Hotseat, or point db_url at another database.",
+            )
+        for migration in migrations:
+            if migration.version in done:
+                continue
+            migration.apply(conn)
+            conn.execute(
+                schema_version.insert().values(
+                    version=migration.version, name=migration.name, applied_at=utcnow()
+                )
+            )
+            applied_now.append(migration.version)
+    return applied_now

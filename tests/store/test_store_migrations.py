@@ -1,0 +1,112 @@
+"""Numbered migrations: a fresh DB gets all of them; reopening applies nothing twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Connection, Engine, inspect, select, text
+
+from hotseat.store import Store, StoreError
+from hotseat.store.connect import create_store_engine
+from hotseat.store.migrations import MIGRATIONS, Migration, migrate, schema_version
+from hotseat.store.models import Base
+from hotseat.store.urls import parse_url
+from tests.store.helpers import make_session
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    created = create_store_engine(parse_url(db_url))
+    try:
+        yield created
+    finally:
+        created.dispose()
+
+
+def recorded(engine: Engine) -> list[tuple[int, str]]:
+    with engine.connect() as conn:
+        query = select(schema_version.c.version, schema_version.c.name)
+        return [tuple(row) for row in conn.execute(query.order_by(schema_version.c.version))]
+
+
+def add_notes_table(conn: Connection) -> None:
+    conn.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"))
+
+
+def test_fresh_database_gets_every_migration(engine: Engine) -> None:
+    assert migrate(engine) == [m.version for m in MIGRATIONS]
+    assert recorded(engine) == [(m.version, m.name) for m in MIGRATIONS]
+    tables = set(inspect(engine).get_table_names())
+    assert {"schema_version", "trainees", "blobs", "versions", "sessions", "turns"} <= tables
+
+
+def test_migrated_schema_matches_the_models(engine: Engine) -> None:
+    migrate(engine)
+    inspector = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        columns = {c["name"]: c for c in inspector.get_columns(table.name)}
+        assert set(columns) == {c.name for c in table.columns}, table.name
+        for column in table.columns:
+            assert columns[column.name]["nullable"] == column.nullable, (table.name, column.name)
+
+
+def test_reopening_applies_nothing_and_keeps_data(db_url: str) -> None:
+    with Store(db_url) as first:
+        assert first.applied_migrations == [m.version for m in MIGRATIONS]
+        session = make_session(first)
+        first.add_turn(session.id, {"role": "customer", "text": "still here?"})  # type: ignore[arg-type]
+    with Store(db_url) as second:
+        assert second.applied_migrations == []
+        reread = second.get_session(session.id)
+        assert reread.model_dump(exclude={"updated_at"}) == session.model_dump(
+            exclude={"updated_at"}
+        )
+        assert [t.text for t in second.list_turns(session.id)] == ["still here?"]
+    with Store(db_url) as third:
+        assert third.applied_migrations == []
+
+
+def test_a_new_migration_is_applied_once_to_an_existing_database(engine: Engine) -> None:
+    migrate(engine)
+    later = (*MIGRATIONS, Migration(len(MIGRATIONS) + 1, "notes", add_notes_table))
+    assert migrate(engine, later) == [len(MIGRATIONS) + 1]
+    assert migrate(engine, later) == []
+    assert recorded(engine)[-1] == (len(MIGRATIONS) + 1, "notes")
+    assert "notes" in inspect(engine).get_table_names()
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(engine: Engine) -> None:
+    migrate(engine)
+
+    def half_done(conn: Connection) -> None:
+        add_notes_table(conn)
+        raise RuntimeError("migration bug")
+
+    broken = (*MIGRATIONS, Migration(len(MIGRATIONS) + 1, "broken", half_done))
+    with pytest.raises(RuntimeError, match="migration bug"):
+        migrate(engine, broken)
+    assert "notes" not in inspect(engine).get_table_names()  # the DDL was rolled back too
+    assert recorded(engine) == [(m.version, m.name) for m in MIGRATIONS]
+
+
+def test_a_failing_first_migration_leaves_a_fresh_database_empty(engine: Engine) -> None:
+    def broken(conn: Connection) -> None:
+        add_notes_table(conn)
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        migrate(engine, (Migration(1, "broken", broken),))
+    assert inspect(engine).get_table_names() == []
+
+
+def test_a_newer_database_is_refused(engine: Engine) -> None:
+    later = (*MIGRATIONS, Migration(len(MIGRATIONS) + 1, "notes", add_notes_table))
+    migrate(engine, later)
+    with pytest.raises(StoreError, match="newer than this Hotseat.*Upgrade Hotseat"):
+        migrate(engine)
+
+
+def test_migrations_must_be_numbered_in_order(engine: Engine) -> None:
+    with pytest.raises(StoreError, match="numbered 1, 2, 3"):
+        migrate(engine, (Migration(2, "skipped one", add_notes_table),))
