@@ -1,0 +1,306 @@
+"""The conversation engine: start, submit a reply, stream the customer, resume, branch.
+
+No UI imports: the web app and the terminal chat both drive this class. Every step is
+persisted before the call returns, so a browser refresh or a killed process loses
+nothing already said. The card and prompt versions a session runs with are frozen in
+the store at start and read back from there, so editing a file never changes a running
+session (and the hash says exactly what it ran with).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+
+from evaluators.grade import Evaluator, Grade, GradeRequest, Turn
+from hotseat.engine.checks import LineRules
+from hotseat.engine.intent import IntentChoice
+from hotseat.engine.mood import Mood
+from hotseat.engine.prompts import (
+    DEFAULT_BUDGET,
+    DEFAULT_PROMPTS_DIR,
+    CustomerPrompts,
+    PromptTurn,
+    build_messages,
+    load_prompts,
+    prompts_from_content,
+)
+from hotseat.engine.state import EngineState, Pending, mood_numbers, replay
+from hotseat.engine.views import PersonaInfo, SessionView, TurnOutcome, TurnView
+from hotseat.engine.voice import SpokenLine, speak
+from hotseat.errors import InputError
+from hotseat.personas import DEFAULT_PERSONAS_DIR, Card, card_content, get_card
+from hotseat.settings import Settings
+from hotseat.store import NewTurn, SessionRecord, Store, TurnRecord
+
+MAX_REPLY_CHARS = 4000
+GRADE_HISTORY_TURNS = 8  # context the evaluator sees; the grade is about the last reply
+
+
+def check_reply(text: str) -> str:
+    """The trainee's reply, stripped; InputError (saying what to change) when unusable."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("Your reply is empty.",
+                         hint="Type what you would say to the customer, then send it.")
+    text = text.strip()
+    if len(text) > MAX_REPLY_CHARS:
+        raise InputError(
+            f"Your reply is {len(text):,} characters long; the limit is {MAX_REPLY_CHARS:,}.",
+            hint="Shorten it to what you would really say in one chat message.",
+        )
+    return text
+
+
+class Engine:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        evaluator: Evaluator,
+        customer_model: BaseChatModel | None = None,
+        personas_dir: Path = DEFAULT_PERSONAS_DIR,
+        prompts_dir: Path = DEFAULT_PROMPTS_DIR,
+        token_budget: int = DEFAULT_BUDGET,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.evaluator = evaluator
+        self.personas_dir = Path(personas_dir)
+        self.prompts_dir = Path(prompts_dir)
+        self.token_budget = token_budget
+        self._model = customer_model
+        self._cards: dict[str, Card] = {}
+        self._prompts: dict[str, CustomerPrompts] = {}
+
+    # -- public API ---------------------------------------------------------------------
+
+    def start(self, trainee_name: str, persona_id: str, difficulty: str = "standard",
+              seed: int = 0) -> SessionView:
+        """Open a session; the customer's scripted opening line is stored as turn 0."""
+        card = get_card(persona_id, difficulty, self.personas_dir)
+        prompts = load_prompts(self.prompts_dir)
+        persona_hash = self.store.save_version("persona", f"{card.id}@{difficulty}",
+                                               card_content(card))
+        prompt_hash = self.store.save_version("prompt", "customer", prompts.content)
+        trainee = self.store.get_or_create_trainee(trainee_name)
+        session = self.store.create_session(
+            trainee_id=trainee.id, persona_id=card.id, difficulty=difficulty, seed=seed,
+            persona_hash=persona_hash, prompt_hash=prompt_hash,
+            provider=self.settings.resolved_provider,
+            models={"customer": self.model_name, "evaluator": self.evaluator.name},
+        )
+        state = EngineState.fresh(card)
+        # Scripted, not generated: small models open in the agent's voice (FACTS.md).
+        opening = _pick(card.lines.opening, seed)
+        self.store.add_turn(session.id, NewTurn(role="customer", text=opening,
+                                                intent="opening",
+                                                mood_after=mood_numbers(state.mood)))
+        self._save_state(session.id, state)
+        return self.view(session.id)
+
+    def submit(self, session_id: str, text: str) -> TurnOutcome:
+        """Grade the trainee's reply, move the mood, store the turn, decide the next move."""
+        text = check_reply(text)
+        session = self.store.get_session(session_id)
+        state = self._state(session)
+        if session.end_state is not None and state.pending is None:
+            raise InputError(
+                f"This conversation has ended ({session.end_state.replace('_', ' ')}).",
+                hint="Start a new session, or branch from an earlier reply to try again.",
+            )
+        if state.pending is not None:
+            raise InputError("The customer has not answered your last reply yet.",
+                             hint="Stream the customer's line first (retry if it failed).")
+        card = self._card(session)
+        turns = self.store.list_turns(session_id)
+        request = GradeRequest(
+            customer=next(t.text for t in reversed(turns) if t.role == "customer"),
+            reply=text,
+            history=[Turn(role=t.role, text=t.text) for t in turns[-GRADE_HISTORY_TURNS:]],
+            scenario=f"{card.summary} {' '.join(card.scenario.what_happened.split())}",
+            persona_id=card.id,
+        )
+        started = time.perf_counter()
+        grade = self.evaluator.grade(request)
+        grade_ms = (time.perf_counter() - started) * 1000
+        before, fired, choice, end_state = state.advance(card, grade, text)
+        record = self.store.add_turn(session_id, NewTurn(
+            role="agent", text=text, mood_after=mood_numbers(state.mood),
+            grade=grade.model_dump(mode="json"), latency_ms=grade_ms,
+            model=self.evaluator.name,
+        ))
+        self._save_state(session_id, state, end_state)
+        return TurnOutcome(session_id=session_id, turn_index=record.index, grade=grade,
+                           mood_before=before, mood_after=state.mood, fired=fired,
+                           intent=choice.intent, fact_id=choice.fact_id, end_state=end_state)
+
+    def stream_customer(self, session_id: str) -> Iterator[str]:
+        """Stream the customer's next line; it is stored once complete.
+
+        A ProviderError propagates; the agent turn is already stored and the pending
+        line is kept, so calling this again retries.
+        """
+        session = self.store.get_session(session_id)
+        state = self._state(session)
+        pending = state.pending
+        if pending is None:
+            raise InputError("The customer has nothing to answer yet.",
+                             hint="Submit the trainee's reply first.")
+        card = self._card(session)
+        prompts = self._prompts_for(session)
+        turns = self.store.list_turns(session_id)
+        messages = self.customer_messages(card, prompts, state, pending, turns)
+        rules = LineRules.from_data(prompts.checks, card)
+        fallback = self._fallback(card, pending, session.seed, len(turns))
+        line = SpokenLine()
+        started = time.perf_counter()
+        yield from speak(self.customer_model, self.model_name, messages, pending.intent,
+                         rules, fallback, line)
+        latency_ms = (time.perf_counter() - started) * 1000
+        self.store.add_turn(session_id, NewTurn(
+            role="customer", text=line.text, intent=pending.intent,
+            mood_after=mood_numbers(state.mood), prompt_tokens=line.prompt_tokens,
+            completion_tokens=line.completion_tokens, cost_usd=line.cost_usd,
+            latency_ms=latency_ms, model=self.model_name, repaired=line.repaired,
+        ))
+        state.pending = None
+        state.repairs += int(line.repaired)
+        self._save_state(session_id, state)
+
+    def say_customer(self, session_id: str) -> str:
+        """The whole next customer line at once (for batch runs and tests)."""
+        return "".join(self.stream_customer(session_id))
+
+    def view(self, session_id: str) -> SessionView:
+        session = self.store.get_session(session_id)
+        state = self._state(session)
+        card = self._card(session)
+        turns = self.store.list_turns(session_id)
+        if state.pending is not None:
+            awaiting = "customer"
+        elif session.end_state is not None:
+            awaiting = "nobody"
+        else:
+            awaiting = "agent"
+        return SessionView(
+            session_id=session.id, trainee_name=session.trainee_name,
+            persona=PersonaInfo(id=card.id, name=card.name, archetype=card.archetype,
+                                summary=card.summary, difficulty=session.difficulty),
+            seed=session.seed, transcript=[_turn_view(t) for t in turns], mood=state.mood,
+            end_state=session.end_state, awaiting=awaiting, repairs=state.repairs,
+            totals=self.store.totals(session_id),
+            parent_session_id=session.parent_session_id, branch_turn=session.branch_turn,
+        )
+
+    def branch(self, session_id: str, turn_index: int, new_text: str) -> str:
+        """A new session with the turns before agent turn `turn_index`, then `new_text`."""
+        text = check_reply(new_text)
+        parent = self.store.get_session(session_id)
+        turns = self.store.list_turns(session_id)
+        target = next((t for t in turns if t.index == turn_index), None)
+        if target is None or target.role != "agent":
+            agent_turns = [t.index for t in turns if t.role == "agent"]
+            raise InputError(f"Turn {turn_index} is not one of the trainee's replies.",
+                             hint=f"Branch from one of the agent turns {agent_turns}.")
+        card = self._card(parent)
+        child = self.store.create_session(
+            trainee_id=parent.trainee_id, persona_id=parent.persona_id,
+            difficulty=parent.difficulty, seed=parent.seed, persona_hash=parent.persona_hash,
+            prompt_hash=parent.prompt_hash, provider=parent.provider, models=parent.models,
+            parent_session_id=parent.id, branch_turn=turn_index,
+        )
+        kept = [t for t in turns if t.index < turn_index]
+        for t in kept:
+            copy = NewTurn(**t.model_dump(include=set(NewTurn.model_fields)))
+            self.store.add_turn(child.id, copy)
+        self._save_state(child.id, replay(card, kept))
+        self.submit(child.id, text)
+        return child.id
+
+    # -- prompt building (public for the trainer preview and the benchmark) -------------
+
+    def customer_messages(self, card: Card, prompts: CustomerPrompts, state: EngineState,
+                          pending: Pending, turns: list[TurnRecord]) -> list[BaseMessage]:
+        transcript = [PromptTurn(t.role, t.text) for t in turns]
+        choice = IntentChoice(intent=pending.intent, fact_id=pending.fact_id)
+        return build_messages(prompts, card, state.mood, choice, pending.end_state,
+                              transcript, state.revealed, state.fired, self.model_name,
+                              self.token_budget)
+
+    @property
+    def model_name(self) -> str:
+        if self._model is not None:
+            name = getattr(self._model, "model_name", None) or getattr(self._model, "model", None)
+            if isinstance(name, str) and name:
+                return name
+        return self.settings.model_for("customer")
+
+    @property
+    def customer_model(self) -> BaseChatModel:
+        if self._model is None:
+            from hotseat.llm import chat_model  # the provider stack loads only when needed
+
+            self._model = chat_model("customer", self.settings)
+        return self._model
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _card(self, session: SessionRecord) -> Card:
+        if session.persona_hash not in self._cards:
+            content = self.store.get_version(session.persona_hash).content
+            self._cards[session.persona_hash] = Card.model_validate_json(content)
+        return self._cards[session.persona_hash]
+
+    def _prompts_for(self, session: SessionRecord) -> CustomerPrompts:
+        if session.prompt_hash not in self._prompts:
+            content = self.store.get_version(session.prompt_hash).content
+            self._prompts[session.prompt_hash] = prompts_from_content(content)
+        return self._prompts[session.prompt_hash]
+
+    def _state(self, session: SessionRecord) -> EngineState:
+        if not session.state:
+            raise InputError(f"Session {session.id!r} was not started by the engine.",
+                             hint="Start sessions with Engine.start().")
+        state = EngineState.model_validate(session.state)
+        if state.pending is not None:
+            last = self.store.list_turns(session.id)[-1]
+            if last.role == "customer":
+                # Killed after the customer line was stored but before the state was:
+                # the line has been spoken, so it is not owed again.
+                state.pending = None
+                state.repairs += int(last.repaired)
+        return state
+
+    def _save_state(self, session_id: str, state: EngineState,
+                    end_state: str | None = None) -> None:
+        self.store.update_session(session_id, end_state=end_state,
+                                  mood=mood_numbers(state.mood),
+                                  state=state.model_dump(mode="json"))
+
+    @staticmethod
+    def _fallback(card: Card, pending: Pending, seed: int, position: int) -> str:
+        lines = card.lines.for_intent(pending.intent)
+        if pending.intent == "reveal" and pending.fact_id:
+            # Reveal lines are written in the order of the hidden facts they voice.
+            ids = [f.id for f in card.scenario.hidden_facts]
+            return lines[ids.index(pending.fact_id) % len(lines)]
+        return _pick(lines, seed + position)
+
+
+def _pick(lines: list[str], n: int) -> str:
+    return lines[n % len(lines)]
+
+
+def _turn_view(t: TurnRecord) -> TurnView:
+    return TurnView(index=t.index, role=t.role, text=t.text, intent=t.intent,
+                    grade=Grade.model_validate(t.grade) if t.grade else None,
+                    mood_after=t.mood_after, prompt_tokens=t.prompt_tokens,
+                    completion_tokens=t.completion_tokens, cost_usd=t.cost_usd,
+                    latency_ms=t.latency_ms, model=t.model, repaired=t.repaired)
+
+
+__all__ = ["Engine", "Mood", "SessionView", "TurnOutcome", "check_reply"]

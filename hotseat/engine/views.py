@@ -1,0 +1,65 @@
+"""What the engine hands to a UI: plain pydantic views, no store or model objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from evaluators.grade import Grade
+from hotseat.engine.mood import EndState, Mood
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TurnView(_View):
+    index: int
+    role: str  # "customer" or "agent"
+    text: str
+    intent: str | None = None
+    grade: Grade | None = None
+    mood_after: dict[str, float] | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: float = 0.0
+    model: str | None = None
+    repaired: bool = False
+
+
+class PersonaInfo(_View):
+    id: str
+    name: str
+    archetype: str
+    summary: str
+    difficulty: str
+
+
+class SessionView(_View):
+    session_id: str
+    trainee_name: str
+    persona: PersonaInfo
+    seed: int
+    transcript: list[TurnView]
+    mood: Mood
+    end_state: EndState | None
+    awaiting: str = Field(description="'agent' (the trainee's turn), 'customer' (call "
+                          "stream_customer) or 'nobody' (the conversation is over)")
+    repairs: int = Field(description="customer lines repaired or replaced so far")
+    totals: dict[str, Any]
+    parent_session_id: str | None = None
+    branch_turn: int | None = None
+
+
+class TurnOutcome(_View):
+    session_id: str
+    turn_index: int
+    grade: Grade
+    mood_before: Mood
+    mood_after: Mood
+    fired: list[str] = Field(description="card triggers this reply set off")
+    intent: str = Field(description="what the customer will do next")
+    fact_id: str | None = None
+    end_state: EndState | None

@@ -1,0 +1,72 @@
+"""Line checks: role reversal, breaking character, over-cooperation, length, labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotseat.engine.checks import LineRules, Release, release, split_sentences
+from hotseat.engine.prompts import load_prompts
+from hotseat.personas import get_card
+
+CARD = get_card("double-charge")
+RULES = LineRules.from_data(load_prompts().checks, CARD)
+
+
+def _release(text: str, intent: str = "vent") -> tuple[list[str], Release]:
+    result = Release()
+    pieces = list(release(_words(text), intent, RULES, result))
+    return pieces, result
+
+
+def _words(text: str):
+    """Chunk like a streaming server does: word by word, keeping the spaces."""
+    words = text.split(" ")
+    return (w if i == len(words) - 1 else w + " " for i, w in enumerate(words))
+
+
+@pytest.mark.parametrize("line", [
+    "How can I help you today?",
+    "Thank you for calling, I'll look into that for you.",
+    "I understand your frustration and I apologize for the inconvenience.",
+    "Let me pull up your account.",
+    "I\u2019ll look into that for you right away.",
+])
+def test_agent_voice_is_rejected(line: str) -> None:
+    pieces, result = _release(line)
+    assert pieces == [] and result.rejected and result.problem == "role_reversal"
+
+
+def test_breaking_character_is_rejected() -> None:
+    _, result = _release("As an AI language model I cannot be upset.")
+    assert result.rejected and result.problem == "out_of_character"
+
+
+def test_gushing_while_still_upset_is_rejected_but_fine_when_closing() -> None:
+    assert _release("Thank you so much, that's perfect!", "push_back")[1].rejected
+    assert not _release("Thank you so much, that's perfect!", "thank_close")[1].rejected
+
+
+def test_agent_voice_later_in_the_line_is_cut_off() -> None:
+    pieces, result = _release("This is ridiculous. How can I help you with anything else?")
+    assert "".join(pieces) == result.text == "This is ridiculous."
+    assert not result.rejected and result.problem == "role_reversal"
+
+
+def test_long_line_is_trimmed_to_three_sentences() -> None:
+    pieces, result = _release("One. Two! Three? Four. Five.")
+    assert result.text == "One. Two! Three?" and result.problem == "too_long"
+
+
+def test_empty_line_is_rejected() -> None:
+    pieces, result = _release("   ")
+    assert pieces == [] and result.rejected and result.problem == "empty"
+
+
+def test_name_label_and_quotes_are_stripped_without_a_repair() -> None:
+    _, result = _release('Dana: "Where is my money?"')
+    assert result.text == "Where is my money?" and result.problem is None
+
+
+def test_stream_is_released_in_whole_sentences() -> None:
+    chunks = ["Wh", "ere is ", "my money? I wa", "nt it back."]
+    assert list(split_sentences(chunks)) == ["Where is my money?", "I want it back."]

@@ -1,0 +1,90 @@
+"""Customer prompts: rendered from files with mood, intent and memory; flat over 30 turns."""
+
+from __future__ import annotations
+
+from hotseat.engine.intent import IntentChoice
+from hotseat.engine.mood import Mood
+from hotseat.engine.prompts import PromptTurn, build_messages, load_prompts, prompts_from_content
+from hotseat.personas import DEFAULT_PERSONAS_DIR, get_card, load_card
+from hotseat.tokens import count_tokens
+
+PROMPTS = load_prompts()
+CARD = get_card("double-charge")
+MODEL = "gpt-4.1-mini"
+
+
+def _build(card=CARD, turns=None, choice=None, end=None, revealed=(), budget=1400):
+    turns = turns or [PromptTurn("customer", "Fix it."), PromptTurn("agent", "I hear you.")]
+    return build_messages(PROMPTS, card, Mood.start(card), choice or IntentChoice(intent="vent"),
+                          end, turns, list(revealed), [], MODEL, budget)
+
+
+def test_prompt_carries_mood_intent_and_the_wrapped_reply() -> None:
+    msgs = _build()
+    system, last = msgs[0].content, msgs[-1].content
+    assert "Dana Whitfield" in system and "anger 8.0/10" in system and "furious" in system
+    assert last.startswith('The agent says: "I hear you."')
+    assert "Reply as Dana Whitfield, the angry customer" in last
+    assert "Vent." in last
+
+
+def test_reveal_puts_the_fact_in_the_instruction_and_then_in_memory() -> None:
+    choice = IntentChoice(intent="reveal", fact_id="overdraft")
+    msgs = _build(choice=choice, revealed=["overdraft"])
+    assert "overdraft fee" in msgs[-1].content
+    assert "You have already told the agent" in msgs[0].content
+
+
+def test_end_state_instruction_is_added() -> None:
+    msgs = _build(choice=IntentChoice(intent="hang_up"), end="hangs_up")
+    assert "You are hanging up now" in msgs[-1].content
+
+
+def test_escalated_prompt_contains_the_remembered_transfers() -> None:
+    card = get_card("tier2-transfers")
+    assert card.archetype == "escalated"
+    system = _build(card=card)[0].content
+    for contact in card.history:
+        assert contact.said.split()[0] in system
+        if contact.transferred_to:
+            assert f"transferred you to {contact.transferred_to}" in system
+
+
+def test_prompt_tokens_stay_flat_over_thirty_turns() -> None:
+    turns: list[PromptTurn] = [PromptTurn("customer", CARD.lines.opening[0])]
+    sizes = []
+    for n in range(30):
+        turns.append(PromptTurn("agent", f"Reply number {n}: I am sorry about the double "
+                                          "charge and I will look at the account right now."))
+        sizes.append(count_tokens(_build(turns=turns, budget=900), MODEL))
+        turns.append(PromptTurn("customer", "That is not good enough. I need the money back "
+                                            "before Friday or my landlord charges me."))
+    assert max(sizes) <= 900
+    assert max(sizes[15:]) - min(sizes[15:]) < 60  # flat, not growing with the turn count
+    assert sizes[-1] < sizes[0] * 3
+
+
+def test_trimmed_turns_are_summarised() -> None:
+    turns = [PromptTurn("customer", "Fix it.")]
+    for n in range(20):
+        turns += [PromptTurn("agent", f"Reply {n} " * 20), PromptTurn("customer", "No." * 20)]
+    turns.append(PromptTurn("agent", "Last."))
+    msgs = _build(turns=turns, budget=900)
+    assert "Earlier in this conversation" in msgs[0].content
+    assert len(msgs) < len(turns) + 1
+
+
+def test_stored_content_rebuilds_the_same_prompts() -> None:
+    again = prompts_from_content(PROMPTS.content)
+    assert again.sha256 == PROMPTS.sha256
+    assert _build()[0].content == build_messages(
+        again, CARD, Mood.start(CARD), IntentChoice(intent="vent"), None,
+        [PromptTurn("customer", "Fix it."), PromptTurn("agent", "I hear you.")], [], [],
+        MODEL)[0].content
+
+
+def test_every_card_renders() -> None:
+    for path in sorted(DEFAULT_PERSONAS_DIR.glob("*.yaml")):
+        card = load_card(path)
+        for intent in ("vent", "push_back", "accept", "thank_close"):
+            assert card.name in _build(card=card, choice=IntentChoice(intent=intent))[0].content

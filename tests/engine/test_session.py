@@ -1,0 +1,235 @@
+"""The engine end to end: real ChatOpenAI over loopback HTTP, a real SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotseat.engine import Engine
+from hotseat.errors import InputError, ProviderError
+from hotseat.personas import card_content, get_card
+from hotseat.store import Store
+from tests.engine.helpers import GOOD, ScriptedEvaluator
+
+
+def _play(engine: Engine, session_id: str, reply: str) -> tuple[str, str]:
+    outcome = engine.submit(session_id, reply)
+    return outcome.intent, engine.say_customer(session_id)
+
+
+def test_start_stores_the_opening_line_and_frozen_versions(engine, store, fake_openai) -> None:
+    view = engine.start("ann", "double-charge", seed=1)
+    card = get_card("double-charge")
+    assert view.transcript[0].text == card.lines.opening[1]
+    assert view.awaiting == "agent" and view.end_state is None
+    assert fake_openai.requests == []  # the opening is scripted, not generated
+    session = store.get_session(view.session_id)
+    assert store.get_version(session.persona_hash).content == card_content(card)
+    assert "customer_system.md" in store.get_version(session.prompt_hash).content
+
+
+def test_good_replies_calm_the_customer_until_resolved(engine, fake_openai) -> None:
+    view = engine.start("ann", "double-charge")
+    moods, end = [view.mood], None
+    for _ in range(10):
+        outcome = engine.submit(view.session_id, "I will refund the duplicate today.")
+        engine.say_customer(view.session_id)
+        moods.append(outcome.mood_after)
+        end = outcome.end_state
+        if end:
+            break
+    assert end == "resolved"
+    assert all(b.anger > a.anger for a, b in zip(moods[1:], moods[:-1], strict=True))
+    assert all(b.trust < a.trust for a, b in zip(moods[1:], moods[:-1], strict=True))
+    assert moods[-1].fear < moods[0].fear
+    final = engine.view(view.session_id)
+    assert final.end_state == "resolved" and final.awaiting == "nobody"
+    assert final.transcript[-1].intent == "thank_close"
+    with pytest.raises(InputError, match="has ended"):
+        engine.submit(view.session_id, "Anything else?")
+
+
+def test_transfer_and_calm_down_raise_anger(engine) -> None:
+    view = engine.start("ann", "double-charge", difficulty="easy")
+    first = engine.submit(view.session_id, "Please calm down.")
+    assert first.mood_after.anger > first.mood_before.anger
+    assert first.fired == ["minimising"]
+    engine.say_customer(view.session_id)
+    second = engine.submit(view.session_id, "I can transfer you to billing.")
+    assert second.mood_after.anger >= second.mood_before.anger
+    assert "transfer" in second.fired
+
+
+def test_repeated_deflection_ends_with_supervisor_or_hang_up(engine) -> None:
+    view = engine.start("ann", "double-charge")
+    intents = []
+    for _ in range(6):
+        intent, _line = _play(engine, view.session_id, "Let me transfer you to billing.")
+        intents.append(intent)
+        if engine.view(view.session_id).end_state:
+            break
+    final = engine.view(view.session_id)
+    assert final.end_state in ("demands_supervisor", "hangs_up")
+    assert intents[-1] in ("demand_supervisor", "hang_up")
+    assert len(intents) <= get_card("double-charge").end_conditions.patience
+
+
+def test_difficulty_changes_good_replies_needed(fake_settings, store) -> None:
+    needed = {}
+    for difficulty in ("easy", "standard", "hard"):
+        engine = Engine(fake_settings, store, ScriptedEvaluator(*[GOOD] * 20))
+        view = engine.start("ann", "double-charge", difficulty=difficulty)
+        for n in range(1, 20):  # noqa: B007 - n is the count we measure
+            if engine.submit(view.session_id, "Here is what I will do.").end_state:
+                break
+            engine.say_customer(view.session_id)
+        assert engine.view(view.session_id).end_state == "resolved"
+        needed[difficulty] = n
+    assert 2 <= needed["easy"] < needed["standard"] < needed["hard"], needed
+
+
+def test_escalated_customer_prompt_names_the_transfers(engine, fake_openai) -> None:
+    card = get_card("tier2-transfers")
+    view = engine.start("ann", "tier2-transfers")
+    _play(engine, view.session_id, "I hear you.")
+    system = fake_openai.requests[-1]["messages"][0]["content"]
+    transfers = [c.transferred_to for c in card.history if c.transferred_to]
+    assert transfers and all(t in system for t in transfers)
+
+
+def test_role_reversal_is_regenerated_then_replaced_and_counted(engine, fake_openai) -> None:
+    view = engine.start("ann", "double-charge")
+    fake_openai.script("How can I help you today?", "Where is my money?")
+    _play(engine, view.session_id, "I hear you.")
+    fake_openai.script("I'll look into that for you.", "Thank you for calling!")
+    intent, line = _play(engine, view.session_id, "Hmm.")
+    card = get_card("double-charge")
+    assert line in card.lines.for_intent(intent)  # both tries failed: the card's line
+    after = engine.view(view.session_id)
+    customer = [t for t in after.transcript if t.role == "customer"]
+    assert customer[1].text == "Where is my money?" and customer[1].repaired
+    assert customer[2].repaired and after.repairs == 2
+    assert "help you" not in " ".join(t.text for t in customer).lower()
+
+
+def test_every_turn_is_in_the_database_after_each_call(engine, fake_settings) -> None:
+    view = engine.start("ann", "double-charge")
+    with Store(fake_settings.db_url) as other:  # a second connection sees committed rows
+        assert len(other.list_turns(view.session_id)) == 1
+        engine.submit(view.session_id, "I will refund it today.")
+        turns = other.list_turns(view.session_id)
+        assert [t.role for t in turns] == ["customer", "agent"]
+        assert turns[1].grade["empathy"] == GOOD.empathy and turns[1].mood_after
+        engine.say_customer(view.session_id)
+        turns = other.list_turns(view.session_id)
+        assert len(turns) == 3 and turns[2].prompt_tokens > 0 and turns[2].model
+        assert turns[2].completion_tokens > 0 and turns[2].cost_usd >= 0
+
+
+def test_killed_session_resumes_in_a_new_engine(fake_settings, store, evaluator) -> None:
+    first = Engine(fake_settings, store, evaluator)
+    view = first.start("ann", "double-charge")
+    first.submit(view.session_id, "Please calm down.")
+    del first  # the process dies here, before the customer answered
+    with Store(fake_settings.db_url) as fresh_store:
+        second = Engine(fake_settings, fresh_store, ScriptedEvaluator())
+        resumed = second.view(view.session_id)
+        assert resumed.awaiting == "customer" and len(resumed.transcript) == 2
+        assert resumed.mood.anger > get_card("double-charge").emotion.start.anger
+        second.say_customer(view.session_id)
+        second.submit(view.session_id, "I will fix it today.")
+        assert len(second.view(view.session_id).transcript) == 4
+
+
+def test_provider_failure_keeps_the_reply_and_retry_works(engine, fake_openai) -> None:
+    view = engine.start("ann", "double-charge")
+    engine.submit(view.session_id, "I will refund it today.")
+    fake_openai.fault("500", times=5)
+    with pytest.raises(ProviderError):
+        engine.say_customer(view.session_id)
+    mid = engine.view(view.session_id)
+    assert [t.role for t in mid.transcript] == ["customer", "agent"]
+    assert mid.awaiting == "customer"
+    fake_openai.reset()
+    fake_openai.script("Fine. When?")
+    assert engine.say_customer(view.session_id) == "Fine. When?"
+    assert engine.view(view.session_id).awaiting == "agent"
+
+
+@pytest.mark.parametrize("text,message", [
+    ("", "empty"), ("   \n ", "empty"), ("x" * 20_000, "20,000 characters"),
+])
+def test_bad_reply_gets_a_clear_message_and_nothing_is_lost(engine, text, message) -> None:
+    view = engine.start("ann", "double-charge")
+    with pytest.raises(InputError, match=message) as info:
+        engine.submit(view.session_id, text)
+    assert info.value.hint  # says what to do
+    after = engine.view(view.session_id)
+    assert after.transcript == view.transcript and after.mood == view.mood
+    assert after.awaiting == "agent"
+    engine.submit(view.session_id, "I will refund it today.")  # the session still works
+
+
+def test_customer_must_not_answer_twice(engine) -> None:
+    view = engine.start("ann", "double-charge")
+    with pytest.raises(InputError, match="nothing to answer"):
+        engine.say_customer(view.session_id)
+    engine.submit(view.session_id, "Hello.")
+    with pytest.raises(InputError, match="not answered"):
+        engine.submit(view.session_id, "Hello again.")
+
+
+def test_branch_copies_earlier_turns_and_replays_the_mood(engine, store) -> None:
+    view = engine.start("ann", "double-charge")
+    engine.submit(view.session_id, "I will refund it today.")
+    engine.say_customer(view.session_id)
+    engine.submit(view.session_id, "Please calm down.")
+    engine.say_customer(view.session_id)
+    parent = engine.view(view.session_id)
+    child_id = engine.branch(view.session_id, 3, "I will also cover the overdraft fee.")
+    child = engine.view(child_id)
+    assert [t.text for t in child.transcript[:3]] == [t.text for t in parent.transcript[:3]]
+    assert child.transcript[3].text == "I will also cover the overdraft fee."
+    assert child.parent_session_id == view.session_id and child.branch_turn == 3
+    assert child.mood.anger < parent.mood.anger and child.awaiting == "customer"
+    child_hash = store.get_session(child_id).persona_hash
+    assert child_hash == store.get_session(view.session_id).persona_hash
+    with pytest.raises(InputError, match="not one of the trainee's replies"):
+        engine.branch(view.session_id, 0, "Hi.")
+
+
+def test_unknown_persona_or_difficulty_says_what_exists(engine) -> None:
+    with pytest.raises(InputError, match="double-charge"):
+        engine.start("ann", "no-such-persona")
+    with pytest.raises(InputError, match="hard"):
+        engine.start("ann", "double-charge", difficulty="brutal")
+
+
+def test_grader_sees_the_last_customer_line_and_scenario(engine, evaluator) -> None:
+    view = engine.start("ann", "double-charge")
+    engine.submit(view.session_id, "I will refund it today.")
+    request = evaluator.requests[-1]
+    assert request.customer == view.transcript[0].text
+    assert request.persona_id == "double-charge" and "rent" in (request.scenario or "")
+
+
+def test_crash_between_customer_line_and_state_does_not_repeat_the_line(
+        fake_settings, store, evaluator, fake_openai, monkeypatch) -> None:
+    engine = Engine(fake_settings, store, evaluator)
+    view = engine.start("ann", "double-charge")
+    engine.submit(view.session_id, "I will refund the duplicate today.")
+    fake_openai.script("Fine. Today, you said.")
+    real_update = store.update_session
+
+    def crash(*args, **kwargs):  # the process dies right after the line is stored
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "update_session", crash)
+    with pytest.raises(KeyboardInterrupt):
+        engine.say_customer(view.session_id)
+    monkeypatch.setattr(store, "update_session", real_update)
+
+    resumed = Engine(fake_settings, store, evaluator).view(view.session_id)
+    assert resumed.awaiting == "agent"
+    assert [t.role for t in resumed.transcript] == ["customer", "agent", "customer"]
+    with pytest.raises(InputError, match="nothing to answer"):
+        engine.say_customer(view.session_id)
