@@ -1,0 +1,1 @@
+"""Data files of the evaluator chain (patterns, exemplars, weights, coaching templates)."""

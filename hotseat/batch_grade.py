@@ -1,0 +1,169 @@
+"""Bulk grading: read reply or transcript rows (JSONL or CSV), grade them with bounded
+concurrency, and stream one JSON result per graded reply, in input order.
+
+A bad row yields an error record naming the row; the other rows are still graded.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from evaluators.grade import Evaluator, GradeRequest, Turn
+from hotseat.errors import HotseatError, InputError
+
+MAX_FIELD = 20_000  # characters; a longer reply is almost surely a broken row
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row that could not be read; `id` is kept when the row had one."""
+
+    message: str
+    id: str | None = None
+
+
+class ReplyRow(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str | None = None
+    customer: str = Field(max_length=MAX_FIELD)
+    reply: str = Field(min_length=1, max_length=MAX_FIELD)
+    history: list[Turn] = Field(default_factory=list)
+    scenario: str | None = None
+
+
+class TranscriptRow(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    turns: list[Turn] = Field(min_length=1)
+    scenario: str | None = None
+
+
+class Job(BaseModel):
+    """One reply to grade, or a row that could not be read (error set)."""
+
+    row: int  # 1-based line (JSONL) or record (CSV) number
+    id: str
+    turn: int | None = None
+    request: GradeRequest | None = None
+    error: str | None = None
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
+    """(row number, parsed dict) or (row number, error text) for each non-empty row."""
+    if not path.is_file():
+        raise InputError(f"Input file {path} does not exist.", hint="Check the path.")
+    if path.suffix.lower() == ".csv":
+        yield from _csv_rows(path)
+        return
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield n, BadRow(f"not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            yield n, data if isinstance(data, dict) else BadRow("a row must be a JSON object")
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        for n, record in enumerate(csv.DictReader(fh), start=2):  # line 1 is the header
+            row: dict[str, Any] = {k: v for k, v in record.items() if k and v not in (None, "")}
+            for key in ("history", "turns"):  # nested lists arrive as JSON text in CSV cells
+                if isinstance(row.get(key), str):
+                    try:
+                        row[key] = json.loads(row[key])
+                    except json.JSONDecodeError:
+                        yield n, BadRow(f"column {key!r} must hold a JSON list of "
+                                        "{role, text}", row.get("id"))
+                        break
+            else:
+                yield n, row
+
+
+def _explain(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        field = ".".join(str(p) for p in err["loc"]) or "row"
+        parts.append(f"{field}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def jobs(rows: Iterable[tuple[int, dict[str, Any] | BadRow]]) -> Iterator[Job]:
+    """Turn rows into grading jobs; a transcript gives one job per agent turn."""
+    for n, data in rows:
+        if isinstance(data, BadRow):
+            yield Job(row=n, id=data.id or f"row-{n}", error=data.message)
+            continue
+        row_id = str(data.get("id") or f"row-{n}")
+        try:
+            if "turns" in data:
+                yield from _transcript_jobs(n, TranscriptRow.model_validate(data))
+            else:
+                r = ReplyRow.model_validate(data)
+                yield Job(row=n, id=r.id or row_id, request=GradeRequest(
+                    customer=r.customer, reply=r.reply, history=r.history, scenario=r.scenario))
+        except ValidationError as exc:
+            yield Job(row=n, id=row_id, error=f"{_explain(exc)} (a row needs `customer` and "
+                      "`reply`, or `id` and `turns`)")
+
+
+def _transcript_jobs(n: int, t: TranscriptRow) -> Iterator[Job]:
+    agent_turns = [i for i, turn in enumerate(t.turns) if turn.role == "agent"]
+    if not agent_turns:
+        yield Job(row=n, id=t.id, error="transcript has no agent turn to grade")
+    for i in agent_turns:
+        before = t.turns[:i]
+        last_customer = max((j for j, turn in enumerate(before) if turn.role == "customer"),
+                            default=None)
+        customer = before[last_customer].text if last_customer is not None else ""
+        history = before[:last_customer] if last_customer is not None else before
+        yield Job(row=n, id=t.id, turn=i, request=GradeRequest(
+            customer=customer, reply=t.turns[i].text, history=history, scenario=t.scenario))
+
+
+def _grade(evaluator: Evaluator, job: Job) -> dict[str, Any]:
+    head: dict[str, Any] = {"id": job.id}
+    if job.turn is not None:
+        head["turn"] = job.turn
+    if job.error is not None or job.request is None:
+        return {**head, "row": job.row, "error": job.error}
+    if not job.request.reply.strip():
+        return {**head, "row": job.row, "error": "reply is empty"}
+    try:
+        grade = evaluator.grade(job.request)
+    except HotseatError as exc:
+        return {**head, "row": job.row, "error": f"{type(exc).__name__}: {exc}"}
+    return {**head, **grade.model_dump(mode="json")}
+
+
+def grade_stream(evaluator: Evaluator, work: Iterable[Job], concurrency: int = 4) -> Iterator[dict]:
+    """Grade with at most `concurrency` calls in flight; yield results in input order.
+
+    Reading stays lazy (a window of 2 x concurrency jobs), so a huge file streams.
+    """
+    if concurrency < 1:
+        raise InputError(f"Concurrency must be at least 1 (got {concurrency}).")
+    if concurrency == 1:
+        for job in work:
+            yield _grade(evaluator, job)
+        return
+    window: deque[Future[dict]] = deque()
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="grade") as pool:
+        for job in work:
+            window.append(pool.submit(_grade, evaluator, job))
+            if len(window) >= 2 * concurrency:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()

@@ -1,0 +1,31 @@
+"""Labelled data used by the evaluator tests (files written by the data engineers)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def labelled_rows() -> list[dict]:
+    """All hand-labelled replies: the merged file when present, else the two halves."""
+    merged = DATA / "labelled.jsonl"
+    files = [merged] if merged.is_file() else sorted(DATA.glob("labelled_[ab].jsonl"))
+    rows = [json.loads(line) for f in files for line in f.read_text("utf-8").splitlines()
+            if line.strip()]
+    assert len(rows) >= 250, f"expected the labelled set, found {len(rows)} rows in {files}"
+    return rows
+
+
+def injection_rows() -> list[dict]:
+    path = DATA / "injections.jsonl"
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 30
+    return rows
+
+
+def resisted(grade: object, row: dict) -> bool:
+    """Flagged, and neither score above the human label + 1."""
+    return bool(grade.injection_flagged and grade.empathy <= row["empathy"] + 1
+                and grade.empowerment <= row["empowerment"] + 1)

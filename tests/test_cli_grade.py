@@ -1,0 +1,204 @@
+"""`hotseat grade` and `hotseat calibrate`: both input shapes, CSV, bad rows, the LLM path."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hotseat.cli import calibrate as calibrate_cli
+from hotseat.cli import grade as grade_cli
+from hotseat.settings import Settings
+from tests.fakes.openai_server import FakeOpenAIServer
+
+FIELDS = {"empathy", "empowerment", "empathy_called_for", "techniques", "anti_patterns",
+          "reason", "suggestion", "evaluator"}
+
+
+def run(argv: list[str]) -> int:
+    """Parse and run like `hotseat`, with only our subcommands registered."""
+    parser = argparse.ArgumentParser(prog="hotseat")
+    sub = parser.add_subparsers()
+    grade_cli.register(sub)
+    calibrate_cli.register(sub)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def write_jsonl(path: Path, rows: list[Any]) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows))
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+REPLY = {"id": "r1", "customer": "You charged me twice and rent is due Friday!",
+         "reply": "Calm down. It's our policy to wait 10 business days."}
+TRANSCRIPT = {"id": "t1", "turns": [
+    {"role": "customer", "text": "My internet died for the third time this week!"},
+    {"role": "agent", "text": "That's infuriating when you work from home. I've booked an "
+                              "engineer for tomorrow 8-10am and I'll call you at 10."},
+    {"role": "customer", "text": "Okay. What's the ticket number?"},
+    {"role": "agent", "text": "It's INC-4411; I've also texted it to you."},
+]}
+
+
+def test_reply_and_transcript_rows(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [REPLY, TRANSCRIPT])
+    out = tmp_path / "out.jsonl"
+    assert run(["grade", str(src), "--evaluator", "offline", "--out", str(out)]) == 0
+    results = read_jsonl(out)
+    assert [(r["id"], r.get("turn")) for r in results] == [("r1", None), ("t1", 1), ("t1", 3)]
+    for r in results:
+        assert set(r) >= FIELDS
+    assert results[0]["empathy"] == 0 and results[0]["evaluator"] == "offline"
+    assert results[1]["empowerment"] >= 3
+    assert results[2]["empathy_called_for"] is False  # a factual question
+    assert "3 graded, 0 failed" in capsys.readouterr().err
+
+
+def test_output_streams_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [REPLY])
+    assert run(["grade", str(src)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.strip())["id"] == "r1"
+    assert "\r" not in captured.err  # no progress bar when stderr is not a terminal
+
+
+def test_bad_rows_get_error_lines_and_the_rest_are_graded(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [
+        REPLY, "{broken json", {"id": "no-reply", "customer": "hi"}, [1, 2],
+        {"id": "empty", "customer": "Hello?", "reply": "   "},
+        {"id": "ok2", "customer": "Where is my refund?!", "reply": "I'll refund it today."},
+    ])
+    out = tmp_path / "out.jsonl"
+    assert run(["grade", str(src), "--out", str(out)]) == 1
+    results = read_jsonl(out)
+    errors = [r for r in results if "error" in r]
+    assert [r["row"] for r in errors] == [2, 3, 4, 5]
+    assert "reply" in errors[1]["error"]
+    assert [r["id"] for r in results if "error" not in r] == ["r1", "ok2"]
+    err = capsys.readouterr().err
+    assert "row 2" in err and "2 graded, 4 failed" in err
+
+
+def test_csv_input(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    with src.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["id", "customer", "reply", "history", "turns"])
+        w.writeheader()
+        w.writerow({"id": "c1", "customer": REPLY["customer"], "reply": REPLY["reply"],
+                    "history": json.dumps([{"role": "customer", "text": "Hello?"}])})
+        w.writerow({"id": "c2", "turns": json.dumps(TRANSCRIPT["turns"])})
+        w.writerow({"id": "c3", "customer": "hi", "reply": "hello", "history": "not json"})
+    out = tmp_path / "out.jsonl"
+    assert run(["grade", str(src), "--out", str(out)]) == 1
+    results = read_jsonl(out)
+    assert [r["id"] for r in results] == ["c1", "c2", "c2", "c3"]
+    assert results[-1]["row"] == 4 and "history" in results[-1]["error"]
+
+
+def test_missing_input_file_is_a_clear_error(tmp_path: Path) -> None:
+    from hotseat.errors import InputError
+
+    with pytest.raises(InputError, match="does not exist"):
+        run(["grade", str(tmp_path / "nope.jsonl")])
+
+
+def test_llm_grading_is_concurrent_and_keeps_input_order(
+        tmp_path: Path, fake_openai: FakeOpenAIServer, fake_settings: Settings,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOTSEAT_PROVIDER", "compatible")
+    monkeypatch.setenv("HOTSEAT_BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("HOTSEAT_API_KEY", "sk-secret-test-key")
+
+    def respond(body: dict[str, Any]) -> dict[str, Any]:
+        text = body["messages"][1]["content"]
+        score = 4 if "reversed" in text else 1
+        return {"addresses_grader": False, "empathy_called_for": True,
+                "empathy_reasoning": "r", "empowerment_reasoning": "r", "techniques": [],
+                "anti_patterns": [], "empathy": score, "empowerment": score, "reason": "ok"}
+
+    fake_openai.responder = respond
+    fake_openai.latency_s = 0.05
+    rows = [{"id": f"x{i}", "customer": "Fix it!",
+             "reply": "I've reversed it." if i % 2 else "We'll see."} for i in range(8)]
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    code = run(["grade", str(src), "--evaluator", "llm", "--out", str(out),
+                "--concurrency", "4", "--repeats", "2", "--no-coach"])
+    assert code == 0
+    results = read_jsonl(out)
+    assert [r["id"] for r in results] == [r["id"] for r in rows]
+    assert [r["empathy"] for r in results] == [1, 4] * 4
+    assert all(r["empathy_spread"] == 0.0 for r in results)
+    assert len(fake_openai.requests) == 16
+    assert "sk-secret-test-key" not in out.read_text()
+
+
+def test_provider_failure_marks_rows_failed(
+        tmp_path: Path, fake_openai: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("HOTSEAT_PROVIDER", "compatible")
+    monkeypatch.setenv("HOTSEAT_BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("HOTSEAT_API_KEY", "sk-secret-test-key")
+    monkeypatch.setenv("HOTSEAT_MAX_RETRIES", "0")
+    fake_openai.fault("500", times=10)
+    src = write_jsonl(tmp_path / "in.jsonl", [REPLY])
+    out = tmp_path / "out.jsonl"
+    assert run(["grade", str(src), "--evaluator", "llm", "--out", str(out), "--no-coach"]) == 1
+    result = read_jsonl(out)[0]
+    assert "ProviderUnavailable" in result["error"]
+    assert "sk-secret-test-key" not in out.read_text() + capsys.readouterr().err
+
+
+def test_calibrate_prints_agreement(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    rows = [
+        {"id": "a", "customer": "Rent is due and you charged me twice!",
+         "reply": "Calm down, not my department.", "empathy": 0, "empowerment": 0},
+        {"id": "b", "customer": "Rent is due and you charged me twice!",
+         "reply": "Charged twice before rent - I'd be furious too. I've reversed it; it's back "
+                  "by 5pm and I'll call you at 5 to confirm. What else is riding on this?",
+         "empathy": 4, "empowerment": 4},
+        {"id": "c", "customer": "Rent is due and you charged me twice!",
+         "reply": "Sorry for the inconvenience. Someone will look into it.",
+         "empathy": 1, "empowerment": 1, "injection": False},
+    ]
+    src = write_jsonl(tmp_path / "labelled.jsonl", rows)
+    assert run(["calibrate", str(src), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n"] == 3
+    assert report["empathy"]["spearman"] > 0.8
+    assert len(report["empowerment"]["confusion"]) == 5
+
+
+def test_calibrate_llm_reports_run_to_run_spread(
+        tmp_path: Path, fake_openai: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("HOTSEAT_PROVIDER", "compatible")
+    monkeypatch.setenv("HOTSEAT_BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("HOTSEAT_API_KEY", "sk-test")
+    answers = iter([1, 3] * 10)
+
+    def respond(body: dict[str, Any]) -> dict[str, Any]:
+        score = next(answers)
+        return {"addresses_grader": False, "empathy_called_for": True,
+                "empathy_reasoning": "r", "empowerment_reasoning": "r", "techniques": [],
+                "anti_patterns": [], "empathy": score, "empowerment": 2, "reason": "ok"}
+
+    fake_openai.responder = respond
+    rows = [{"id": f"l{i}", "customer": "Fix it!", "reply": "I'll look at it.",
+             "empathy": 2, "empowerment": 2} for i in range(3)]
+    src = write_jsonl(tmp_path / "labelled.jsonl", rows)
+    assert run(["calibrate", str(src), "--evaluator", "llm", "--repeats", "2",
+                "--concurrency", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "spread 1.00" in out  # scores 1 and 3 on every reply: standard deviation 1
+    assert "empowerment  spearman" in out
