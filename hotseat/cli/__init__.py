@@ -9,7 +9,7 @@ import sys
 from hotseat import __version__
 from hotseat.errors import HotseatError
 
-SUBCOMMANDS = ("doctor", "chat", "personas", "grade", "calibrate")
+SUBCOMMANDS = ("doctor", "chat", "personas", "grade", "calibrate", "simulate", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,13 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hotseat {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
-        try:
-            module = importlib.import_module(f"hotseat.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"hotseat.cli.{name}":
-                raise  # a real missing dependency must surface, not hide the command
-            continue
-        module.register(subparsers)
+        importlib.import_module(f"hotseat.cli.{name}").register(subparsers)
     return parser
 
 

@@ -1,0 +1,169 @@
+"""The numbers of a simulate report, computed from conversations.jsonl rows.
+
+Plain dicts (they become summary.json as they are), rounded once here so the HTML and
+the JSON show the same figures.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from statistics import mean, median
+from typing import Any
+
+END_STATES = ("resolved", "demands_supervisor", "hangs_up", "turn_limit")
+WALK_AWAY = ("demands_supervisor", "hangs_up")
+# Bots whose replies never put a concrete step on the table: a resolution is a cave.
+DEFLECTING_BOTS = ("dismissive", "transfer", "scripted_apology", "warm_powerless")
+PASS_RATE = 0.8  # dismissive must walk away / ideal must resolve this often
+MAX_REPAIR_RATE = 0.1
+DIFFICULTY_ORDER = ("easy", "standard", "hard")
+
+
+def _rate(n: int, total: int) -> float:
+    return round(n / total, 4) if total else 0.0
+
+
+def _end_rates(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    counts = Counter(r["end_state"] for r in rows)
+    return {"n": len(rows), "counts": {s: counts.get(s, 0) for s in END_STATES},
+            "rates": {s: _rate(counts.get(s, 0), len(rows)) for s in END_STATES}}
+
+
+def _agent_turns(row: dict[str, Any]) -> list[dict[str, Any]]:
+    return [t for t in row.get("turns", []) if t.get("role") == "agent" and t.get("grade")]
+
+
+def _trajectories(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, float]]]:
+    """Mean mood after each agent reply (point 0 = the opening), per level."""
+    points: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        moods = [t["mood"] for t in row.get("turns", [])
+                 if t.get("mood") and (t.get("role") == "agent" or t.get("index") == 0)]
+        for i, mood in enumerate(moods):
+            for level, value in mood.items():
+                points[i][level].append(float(value))
+    out: dict[str, list[dict[str, float]]] = {}
+    for level in ("anger", "fear", "trust"):
+        out[level] = [{"reply": i, "mean": round(mean(points[i][level]), 2),
+                       "n": len(points[i][level])}
+                      for i in sorted(points) if points[i][level]]
+    return out
+
+
+def _grades(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    emp, pow_, anti = Counter(), Counter(), Counter()
+    replies = 0
+    for row in rows:
+        for t in _agent_turns(row):
+            g = t["grade"]
+            replies += 1
+            emp[int(g["empathy"])] += 1
+            pow_[int(g["empowerment"])] += 1
+            anti.update({a["name"] for a in g.get("anti_patterns", [])})
+    return {"replies": replies,
+            "empathy": {str(k): emp.get(k, 0) for k in range(5)},
+            "empowerment": {str(k): pow_.get(k, 0) for k in range(5)},
+            "anti_patterns": dict(anti.most_common())}
+
+
+def _turns_to_resolution(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    turns = [int(r["turns_count"]) for r in rows if r["end_state"] == "resolved"]
+    if not turns:
+        return {"resolved": 0, "mean": None, "median": None}
+    return {"resolved": len(turns), "mean": round(mean(turns), 2),
+            "median": round(float(median(turns)), 2)}
+
+
+def _check(name: str, passed: bool | None, value: float | None, detail: str) -> dict[str, Any]:
+    return {"check": name, "passed": passed, "value": value, "detail": detail}
+
+
+def _realism(rows: list[dict[str, Any]], by_bot: dict[str, list[dict[str, Any]]],
+             by_difficulty: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    checks = []
+    dis = by_bot.get("dismissive", [])
+    walked = sum(r["end_state"] in WALK_AWAY for r in dis)
+    checks.append(_check(
+        "dismissive_escalates", _rate(walked, len(dis)) >= PASS_RATE if dis else None,
+        _rate(walked, len(dis)) if dis else None,
+        f"{walked} of {len(dis)} dismissive conversations ended in a supervisor demand or "
+        "hang-up" if dis else "no dismissive conversations; run --bot dismissive"))
+    ideal = by_bot.get("ideal", [])
+    solved = sum(r["end_state"] == "resolved" for r in ideal)
+    checks.append(_check(
+        "ideal_resolves", _rate(solved, len(ideal)) >= PASS_RATE if ideal else None,
+        _rate(solved, len(ideal)) if ideal else None,
+        f"{solved} of {len(ideal)} ideal conversations resolved" if ideal
+        else "no ideal conversations; run --bot ideal"))
+    deflect = [r for r in rows if r["bot"] in DEFLECTING_BOTS]
+    caves = [r for r in deflect if r["end_state"] == "resolved"]
+    where = Counter(f"{r['persona']}/{r['bot']}" for r in caves)
+    checks.append(_check(
+        "no_early_caving", not caves if deflect else None,
+        _rate(len(caves), len(deflect)) if deflect else None,
+        (f"{len(caves)} of {len(deflect)} conversations with a bot that never acts ended "
+         f"resolved" + (f": {dict(where.most_common(5))}" if caves else ""))
+        if deflect else "no deflecting bots in this run"))
+    customer_lines = sum(1 for r in rows for t in r.get("turns", [])
+                         if t.get("role") == "customer" and t.get("index", 0) > 0)
+    repairs = sum(int(r.get("repairs", 0)) for r in rows)
+    rate = _rate(repairs, customer_lines)
+    checks.append(_check(
+        "role_reversal", rate <= MAX_REPAIR_RATE if customer_lines else None, rate,
+        f"{repairs} of {customer_lines} generated customer lines were repaired or replaced "
+        "(the model spoke as the agent or broke character)"))
+    if len(by_difficulty) > 1:
+        order = [d for d in DIFFICULTY_ORDER if d in by_difficulty]
+        resolve = {d: _rate(sum(r["end_state"] == "resolved" for r in by_difficulty[d]),
+                            len(by_difficulty[d])) for d in order}
+        differs = len(set(resolve.values())) > 1
+        checks.append(_check(
+            "difficulty_matters", differs, None,
+            "resolved rate by difficulty: " + ", ".join(f"{d} {v:.0%}"
+                                                         for d, v in resolve.items())))
+    else:
+        only = next(iter(by_difficulty), "none")
+        checks.append(_check(
+            "difficulty_matters", None, None,
+            f"only one difficulty ({only}) in this folder; run simulate again with "
+            "--difficulty easy and hard into the same --out to compare"))
+    return checks
+
+
+def summarise(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[str, Any]:
+    by_bot: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_cell: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    by_difficulty: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_bot[r["bot"]].append(r)
+        by_cell[r["persona"]][r["bot"]].append(r)
+        by_difficulty[r["difficulty"]].append(r)
+    finished = {(r["persona"], r["bot"], r["seed"], r["difficulty"]) for r in rows}
+    open_errors = [e for e in errors
+                   if (e.get("persona"), e.get("bot"), e.get("seed"), e.get("difficulty"))
+                   not in finished]
+    total_cost = round(sum(float(r.get("cost", 0.0)) for r in rows), 6)
+    total_tokens = sum(int((r.get("tokens") or {}).get("total", 0)) for r in rows)
+    return {
+        "kind": "simulate",
+        "conversations": len(rows),
+        "unresolved_errors": len(open_errors),
+        "end_states": {
+            "overall": _end_rates(rows),
+            "by_bot": {b: _end_rates(rs) for b, rs in sorted(by_bot.items())},
+            "by_persona_bot": {p: {b: _end_rates(rs) for b, rs in sorted(bots.items())}
+                               for p, bots in sorted(by_cell.items())},
+            "by_difficulty": {d: _end_rates(rs) for d, rs in sorted(by_difficulty.items())},
+        },
+        "mood_trajectories": {b: _trajectories(rs) for b, rs in sorted(by_bot.items())},
+        "grades": {b: _grades(rs) for b, rs in sorted(by_bot.items())},
+        "turns_to_resolution": {b: _turns_to_resolution(rs) for b, rs in sorted(by_bot.items())},
+        "realism": _realism(rows, by_bot, by_difficulty),
+        "cost": {
+            "total_usd": total_cost,
+            "total_tokens": total_tokens,
+            "per_conversation_usd": round(total_cost / len(rows), 6) if rows else 0.0,
+            "by_bot_usd": {b: round(sum(float(r.get("cost", 0.0)) for r in rs), 6)
+                           for b, rs in sorted(by_bot.items())},
+        },
+    }

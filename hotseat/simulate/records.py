@@ -1,0 +1,180 @@
+"""What a simulate run writes: one JSON object per finished conversation, appended durably.
+
+`conversations.jsonl` is the run's result and its resume point: a conversation is done
+exactly when its line is in the file. Lines are appended under a lock, flushed and
+fsynced; a line torn by a kill is cut off on the next open (that conversation reruns).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hotseat.errors import InputError
+
+CONVERSATIONS = "conversations.jsonl"
+ERRORS = "errors.jsonl"
+RUN_SPEC = "run.json"
+
+
+class JobKey(BaseModel):
+    """A conversation's identity: rerunning the same key is the same conversation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    persona: str
+    bot: str
+    seed: int
+    difficulty: str
+
+    def as_tuple(self) -> tuple[str, str, int, str]:
+        return (self.persona, self.bot, self.seed, self.difficulty)
+
+    def label(self) -> str:
+        return f"{self.persona}/{self.bot}/seed {self.seed}/{self.difficulty}"
+
+
+class TurnOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    index: int
+    role: str
+    text: str
+    mood: dict[str, float] | None
+    intent: str | None = None
+    grade: dict[str, Any] | None = None  # agent turns only
+    repaired: bool = False
+
+
+class ConversationRecord(JobKey):
+    bot_mode: str
+    end_state: str
+    capped: bool = Field(description="stopped by --turns before the customer ended it")
+    turns_count: int = Field(description="agent replies")
+    turns: list[TurnOut]
+    tokens: dict[str, int]
+    cost: float
+    repairs: int
+    evaluator: str
+    customer_model: str
+    session_id: str
+    persona_hash: str
+    elapsed_s: float
+
+
+def key_of(row: dict[str, Any]) -> tuple[str, str, int, str] | None:
+    try:
+        return (str(row["persona"]), str(row["bot"]), int(row["seed"]), str(row["difficulty"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def repair_torn_tail(path: Path) -> int:
+    """Cut a partial last line (a kill mid-write); returns the bytes removed."""
+    if not path.exists():
+        return 0
+    with path.open("rb+") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        if size == 0:
+            return 0
+        fh.seek(size - 1)
+        if fh.read(1) == b"\n":
+            return 0
+        # Walk back to the previous newline; everything after it is the torn line.
+        pos = size - 1
+        chunk = 4096
+        while pos > 0:
+            start = max(0, pos - chunk)
+            fh.seek(start)
+            data = fh.read(pos - start)
+            nl = data.rfind(b"\n")
+            if nl >= 0:
+                keep = start + nl + 1
+                break
+            pos = start
+        else:
+            keep = 0
+        fh.truncate(keep)
+        fh.flush()
+        os.fsync(fh.fileno())
+        return size - keep
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Every complete JSON object in `path`; a torn or broken line is skipped."""
+    if not path.exists():
+        return []
+    rows = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(row, dict):
+                rows.append(row)
+    return rows
+
+
+class ResultFiles:
+    """The run folder: finished keys, durable appends of results and errors."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.dir = Path(out_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.conversations = self.dir / CONVERSATIONS
+        self.errors = self.dir / ERRORS
+        self.repaired_bytes = repair_torn_tail(self.conversations)
+        repair_torn_tail(self.errors)
+        self._lock = threading.Lock()
+        self.finished: set[tuple[str, str, int, str]] = set()
+        for row in read_jsonl(self.conversations):
+            key = key_of(row)
+            if key is not None:
+                self.finished.add(key)
+
+    def check_spec(self, spec: dict[str, Any]) -> None:
+        """Refuse to mix runs whose settings would make the same key mean different things."""
+        path = self.dir / RUN_SPEC
+        if path.exists():
+            try:
+                old = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError:
+                old = {}
+            changed = {k: (old.get(k), v) for k, v in spec.items()
+                       if k in old and old[k] != v}
+            if changed:
+                said = ", ".join(f"{k}: {a!r} then, {b!r} now" for k, (a, b) in changed.items())
+                raise InputError(f"{self.dir} holds a run with different settings ({said}).",
+                                 hint="Use the same settings to resume, or another --out.")
+            return
+        path.write_text(json.dumps(spec, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    def is_finished(self, key: JobKey) -> bool:
+        return key.as_tuple() in self.finished
+
+    def add_result(self, record: ConversationRecord) -> None:
+        self._append(self.conversations, record.model_dump(mode="json"))
+        self.finished.add(record.as_tuple())
+
+    def add_error(self, key: JobKey, exc: BaseException) -> dict[str, Any]:
+        row = {**key.model_dump(), "error": str(exc), "type": type(exc).__name__,
+               "at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        self._append(self.errors, row)
+        return row
+
+    def _append(self, path: Path, row: dict[str, Any]) -> None:
+        line = json.dumps(row, ensure_ascii=False) + "\n"
+        with self._lock, path.open("a", encoding="utf-8") as fh:
+            fh.write(line)  # one write per line: a kill tears at most the last one
+            fh.flush()
+            os.fsync(fh.fileno())

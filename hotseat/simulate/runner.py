@@ -1,0 +1,157 @@
+"""The batch runner: every persona x bot x seed, bounded concurrency, resumable.
+
+Threads, not processes: a conversation spends its time waiting on the provider. Each
+worker thread has its own Engine, evaluator and bots; the Store is shared (it is safe
+across threads). A failed conversation is logged to errors.jsonl and retried next run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evaluators.grade import Evaluator
+from hotseat.bots import BOT_NAMES, TraineeBot, make_bot
+from hotseat.engine import Engine
+from hotseat.engine.prompts import DEFAULT_PROMPTS_DIR
+from hotseat.errors import InputError
+from hotseat.personas import DEFAULT_PERSONAS_DIR, DIFFICULTIES, load_catalog
+from hotseat.settings import Settings
+from hotseat.simulate.conversation import run_conversation
+from hotseat.simulate.records import ConversationRecord, JobKey, ResultFiles
+from hotseat.store import Store
+
+DB_FILE = "simulate.db"
+
+
+@dataclass
+class SimPlan:
+    personas: list[str]
+    bots: list[str]
+    seeds: int
+    difficulty: str = "standard"
+    turns: int | None = None
+    concurrency: int = 4
+    bot_mode: str = "scripted"
+    personas_dir: Path = DEFAULT_PERSONAS_DIR
+    prompts_dir: Path = DEFAULT_PROMPTS_DIR
+
+    def jobs(self) -> list[JobKey]:
+        return [JobKey(persona=p, bot=b, seed=s, difficulty=self.difficulty)
+                for p, b, s in itertools.product(self.personas, self.bots, range(self.seeds))]
+
+
+@dataclass
+class SimSummary:
+    planned: int
+    skipped: int
+    finished: int = 0
+    failed: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    repaired_bytes: int = 0
+
+
+def check_plan(plan: SimPlan) -> SimPlan:
+    """Validate the plan up front: a typo must fail before any conversation runs."""
+    ids = sorted(load_catalog(plan.personas_dir).cards)
+    personas = ids if plan.personas == ["all"] else list(dict.fromkeys(plan.personas))
+    unknown = [p for p in personas if p not in ids]
+    if unknown or not personas:
+        raise InputError(f"Unknown persona id(s) {unknown}.", hint=f"Use 'all' or some of {ids}.")
+    bots = list(BOT_NAMES) if plan.bots == ["all"] else list(dict.fromkeys(plan.bots))
+    bad = [b for b in bots if b not in BOT_NAMES]
+    if bad or not bots:
+        raise InputError(f"Unknown bot(s) {bad}.", hint=f"Use 'all' or some of {BOT_NAMES}.")
+    if plan.difficulty not in DIFFICULTIES:
+        raise InputError(f"Unknown difficulty {plan.difficulty!r}.",
+                         hint=f"Use one of {DIFFICULTIES}.")
+    if plan.seeds < 1:
+        raise InputError(f"--seeds must be at least 1 (got {plan.seeds}).")
+    if plan.concurrency < 1:
+        raise InputError(f"--concurrency must be at least 1 (got {plan.concurrency}).")
+    if plan.turns is not None and plan.turns < 1:
+        raise InputError(f"--turns must be at least 1 (got {plan.turns}).")
+    plan.personas, plan.bots = personas, bots
+    return plan
+
+
+class _Workers(threading.local):
+    """Per-thread engine and bots, built on first use in that thread."""
+
+    engine: Engine | None = None
+    bots: dict[str, TraineeBot]
+
+    def __init__(self) -> None:
+        self.bots = {}
+
+
+def run_simulation(
+    plan: SimPlan,
+    out_dir: Path,
+    settings: Settings,
+    make_evaluator: Callable[[], Evaluator],
+    on_done: Callable[[ConversationRecord | None, dict[str, Any] | None], None] | None = None,
+) -> SimSummary:
+    """Run every unfinished conversation of `plan`; results land in `out_dir`."""
+    plan = check_plan(plan)
+    files = ResultFiles(out_dir)
+    files.check_spec({"bot_mode": plan.bot_mode, "turns": plan.turns,
+                      "evaluator": make_evaluator().name})
+    todo = [k for k in plan.jobs() if not files.is_finished(k)]
+    summary = SimSummary(planned=len(plan.jobs()), skipped=len(plan.jobs()) - len(todo),
+                         repaired_bytes=files.repaired_bytes)
+    local = _Workers()
+
+    with Store(f"sqlite:///{files.dir.resolve() / DB_FILE}") as store:
+        def one(key: JobKey) -> ConversationRecord:
+            if local.engine is None:
+                local.engine = Engine(settings, store, make_evaluator(),
+                                      personas_dir=plan.personas_dir,
+                                      prompts_dir=plan.prompts_dir)
+            if key.bot not in local.bots:
+                local.bots[key.bot] = make_bot(key.bot, plan.bot_mode, settings,
+                                               plan.prompts_dir)
+            return run_conversation(local.engine, local.bots[key.bot], key, plan.turns)
+
+        for key, result in _bounded(one, todo, plan.concurrency):
+            if isinstance(result, ConversationRecord):
+                files.add_result(result)
+                summary.finished += 1
+                if on_done:
+                    on_done(result, None)
+            else:
+                # Any failure, provider or bug: logged, not finished, retried next run.
+                row = files.add_error(key, result)
+                summary.failed += 1
+                summary.errors.append(row)
+                if on_done:
+                    on_done(None, row)
+    return summary
+
+
+def _bounded(fn: Callable[[JobKey], ConversationRecord], keys: list[JobKey],
+             concurrency: int) -> Iterator[tuple[JobKey, ConversationRecord | BaseException]]:
+    """Yield (key, result or exception) as each finishes, at most `concurrency` at once."""
+    pending = iter(keys)
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="simulate") as pool:
+        running: dict[Future[ConversationRecord], JobKey] = {}
+        try:
+            for key in itertools.islice(pending, concurrency):
+                running[pool.submit(fn, key)] = key
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    key = running.pop(future)
+                    exc = future.exception()
+                    yield key, (exc if exc is not None else future.result())
+                    nxt = next(pending, None)
+                    if nxt is not None:
+                        running[pool.submit(fn, nxt)] = nxt
+        finally:
+            for future in running:
+                future.cancel()

@@ -1,0 +1,128 @@
+"""`hotseat report` with known inputs: the HTML shows the numbers the JSONL implies."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from hotseat.cli import main
+from hotseat.errors import InputError
+from hotseat.report import build_report
+
+
+def _grade(e: int, p: int, anti: tuple[str, ...] = ()) -> dict:
+    return {"empathy": e, "empowerment": p, "techniques": [],
+            "anti_patterns": [{"name": a, "quote": a} for a in anti]}
+
+
+def _conv(persona: str, bot: str, seed: int, end: str, grades: list[dict],
+          difficulty: str = "standard", repairs: int = 0, cost: float = 0.01) -> dict:
+    turns = [{"index": 0, "role": "customer", "text": "<script>alert(1)</script> Fix it!",
+              "mood": {"anger": 8.0, "fear": 4.0, "trust": 2.0}}]
+    for i, g in enumerate(grades):
+        anger = 8.0 - 2 * (i + 1) if g["empowerment"] >= 3 else 9.0
+        mood = {"anger": anger, "fear": 4.0, "trust": 5.0}
+        turns += [{"index": 2 * i + 1, "role": "agent", "text": "reply & <b>", "mood": mood,
+                   "grade": g},
+                  {"index": 2 * i + 2, "role": "customer", "text": "ok", "mood": mood}]
+    return {"persona": persona, "bot": bot, "seed": seed, "difficulty": difficulty,
+            "end_state": end, "turns": turns, "turns_count": len(grades), "repairs": repairs,
+            "tokens": {"prompt": 100, "completion": 20, "total": 120}, "cost": cost}
+
+
+def _write(folder: Path, rows: list[dict], torn: bool = False) -> None:
+    text = "".join(json.dumps(r) + "\n" for r in rows)
+    (folder / "conversations.jsonl").write_text(text + ('{"persona": "x' if torn else ""))
+
+
+def _metric(html: str, name: str) -> str:
+    found = re.search(rf'data-metric="{re.escape(name)}">([^<]*)<', html)
+    assert found, name
+    return found.group(1)
+
+
+def test_simulate_report_numbers_match_the_jsonl(tmp_path: Path) -> None:
+    bad = _grade(0, 0, ("policy_wall",))
+    good = _grade(3, 4)
+    _write(tmp_path, [
+        _conv("double-charge", "dismissive", 0, "hangs_up", [bad, bad]),
+        _conv("double-charge", "dismissive", 1, "demands_supervisor", [bad, bad, bad]),
+        _conv("double-charge", "ideal", 0, "resolved", [good, good], repairs=1),
+        _conv("double-charge", "ideal", 1, "turn_limit", [good, good, good, good]),
+        _conv("card-fraud", "transfer", 0, "resolved", [_grade(1, 0, ("transfer",))]),
+    ], torn=True)
+    assert main(["report", str(tmp_path)]) == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    html = (tmp_path / "report.html").read_text()
+
+    assert summary["conversations"] == 5
+    assert _metric(html, "end/bot/dismissive/n") == "2"
+    assert _metric(html, "end/bot/dismissive/hangs_up") == "50.0%"
+    assert _metric(html, "end/bot/ideal/resolved") == "50.0%"
+    assert _metric(html, "end/double-charge/ideal/turn_limit") == "50.0%"
+    assert _metric(html, "end/card-fraud/transfer/resolved") == "100.0%"
+    assert _metric(html, "resolve/ideal/mean") == "2.00"
+    assert _metric(html, "grade/dismissive/empathy/0") == "5"
+    assert _metric(html, "grade/ideal/empowerment/4") == "6"
+    assert _metric(html, "mood/dismissive/0/anger") == "8.00"
+    assert _metric(html, "mood/ideal/1/anger") == "6.00"
+    assert _metric(html, "cost/total") == "$0.050000"
+    checks = {c["check"]: c for c in summary["realism"]}
+    assert checks["dismissive_escalates"]["passed"] is True
+    assert checks["ideal_resolves"]["passed"] is False  # 1 of 2
+    assert checks["no_early_caving"]["passed"] is False  # the transfer bot "resolved"
+    assert "card-fraud/transfer" in checks["no_early_caving"]["detail"]
+    assert checks["role_reversal"]["value"] == round(1 / 12, 4)
+    assert checks["difficulty_matters"]["passed"] is None
+    assert _metric(html, "check/no_early_caving") == "FAIL"
+    # Transcript text is escaped; the page fetches nothing.
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "reply &amp; &lt;b&gt;" in html
+    assert "<script" not in html and "src=" not in html and "<link" not in html
+
+
+def test_difficulty_check_compares_difficulties(tmp_path: Path) -> None:
+    good = _grade(3, 4)
+    _write(tmp_path, [
+        _conv("double-charge", "ideal", 0, "resolved", [good], difficulty="easy"),
+        _conv("double-charge", "ideal", 0, "demands_supervisor", [good], difficulty="hard"),
+    ])
+    summary = build_report(tmp_path)
+    check = next(c for c in summary["realism"] if c["check"] == "difficulty_matters")
+    assert check["passed"] is True and "easy 100%" in check["detail"]
+    html = (tmp_path / "report.html").read_text()
+    assert _metric(html, "end/difficulty/hard/demands_supervisor") == "100.0%"
+
+
+def test_grading_output_gets_grade_distributions(tmp_path: Path) -> None:
+    rows_a = [{"id": "c1", "turn": 1, **_grade(0, 0, ("transfer", "policy_wall"))},
+              {"id": "c1", "turn": 3, **_grade(2, 3)},
+              {"id": "c2", "row": 4, "error": "reply is empty"}]
+    rows_b = [{"id": "d1", **_grade(4, 4)}]
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows_a))
+    (tmp_path / "b.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows_b))
+    summary = build_report(tmp_path)
+    assert summary["kind"] == "grading" and summary["grouped_by"] == "file"
+    html = (tmp_path / "report.html").read_text()
+    assert _metric(html, "grade/a.jsonl/empathy/0") == "1"
+    assert _metric(html, "grade/all/empowerment/4") == "1"
+    assert _metric(html, "anti/a.jsonl/transfer") == "1"
+    assert _metric(html, "anti/a.jsonl/transfer/rate") == "50.0%"
+    assert _metric(html, "count/a.jsonl/errors") == "1"
+    assert _metric(html, "grade/all/empathy/mean") == "2.00"
+
+
+def test_grading_rows_with_agents_group_per_agent(tmp_path: Path) -> None:
+    rows = [{"id": "x", "agent": "Ann", **_grade(1, 1)}, {"id": "y", "agent": "Bo", **_grade(3, 3)}]
+    (tmp_path / "g.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    summary = build_report(tmp_path)
+    assert summary["grouped_by"] == "agent" and set(summary["groups"]) == {"Ann", "Bo"}
+
+
+def test_empty_folder_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="neither"):
+        build_report(tmp_path)

@@ -1,0 +1,138 @@
+"""`hotseat simulate` end to end: real engine, real SQLite, the loopback fake provider."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hotseat.cli import main
+from hotseat.simulate.records import ResultFiles, repair_torn_tail
+from tests.conftest import ROOT
+from tests.fakes.openai_server import FakeOpenAIServer
+from tests.simulate.conftest import CUSTOMER_LINES
+
+
+def _env(monkeypatch: pytest.MonkeyPatch, server: FakeOpenAIServer) -> None:
+    monkeypatch.setenv("HOTSEAT_PROVIDER", "compatible")
+    monkeypatch.setenv("HOTSEAT_BASE_URL", server.base_url)
+    monkeypatch.setenv("HOTSEAT_API_KEY", "test-key")
+    monkeypatch.setenv("HOTSEAT_MAX_RETRIES", "2")
+
+
+def _rows(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "conversations.jsonl").read_text().splitlines()]
+
+
+def _simulate(out: Path, *extra: str) -> int:
+    return main(["simulate", "--persona", "double-charge", "internet-outage", "--bot",
+                 "dismissive", "transfer", "ideal", "--seeds", "2", "--lexical",
+                 "--out", str(out), *extra])
+
+
+def test_end_states_per_bot_and_record_shape(customer, monkeypatch, tmp_path) -> None:
+    _env(monkeypatch, customer)
+    out = tmp_path / "run"
+    assert _simulate(out, "--concurrency", "3") == 0
+    rows = _rows(out)
+    assert len(rows) == 2 * 3 * 2
+    assert len({(r["persona"], r["bot"], r["seed"]) for r in rows}) == 12
+    for r in rows:
+        if r["bot"] in ("dismissive", "transfer"):
+            assert r["end_state"] in ("demands_supervisor", "hangs_up"), r["persona"]
+        else:
+            assert r["end_state"] == "resolved", r["persona"]
+        assert {"persona", "bot", "seed", "difficulty", "end_state", "turns", "tokens",
+                "cost", "repairs", "turns_count"} <= set(r)
+        agent = [t for t in r["turns"] if t["role"] == "agent"]
+        assert len(agent) == r["turns_count"] and all(t["grade"] for t in agent)
+        assert all(t["mood"] for t in r["turns"])
+        assert r["tokens"]["total"] > 0 and r["cost"] > 0
+    # The customer lines really came from the provider (the fake server).
+    said = {t["text"] for r in rows for t in r["turns"] if t["role"] == "customer"}
+    assert said & set(CUSTOMER_LINES)
+    assert len(customer.requests) >= sum(r["turns_count"] for r in rows)
+
+
+def test_rerun_skips_finished_conversations(customer, monkeypatch, tmp_path) -> None:
+    _env(monkeypatch, customer)
+    out = tmp_path / "run"
+    assert _simulate(out) == 0
+    calls = len(customer.requests)
+    assert _simulate(out) == 0
+    assert len(customer.requests) == calls  # nothing ran again
+    assert len(_rows(out)) == 12
+
+
+def test_failed_conversation_is_logged_and_retried(customer, monkeypatch, tmp_path) -> None:
+    _env(monkeypatch, customer)
+    monkeypatch.setenv("HOTSEAT_MAX_RETRIES", "0")
+    customer.fault("500", times=50)  # the provider stays down for the first conversations
+    out = tmp_path / "run"
+    code = main(["simulate", "--persona", "double-charge", "--bot", "ideal", "--seeds", "1",
+                 "--lexical", "--concurrency", "1", "--out", str(out)])
+    assert code == 1
+    errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
+    assert errors and errors[0]["bot"] == "ideal"
+    assert not (out / "conversations.jsonl").exists() or not _rows(out)
+    customer.reset()
+    customer.responder = lambda body: "When do I get my money back?"
+    assert main(["simulate", "--persona", "double-charge", "--bot", "ideal", "--seeds", "1",
+                 "--lexical", "--concurrency", "1", "--out", str(out)]) == 0
+    assert len(_rows(out)) == 1
+
+
+def test_torn_last_line_is_repaired(tmp_path) -> None:
+    path = tmp_path / "conversations.jsonl"
+    good = json.dumps({"persona": "p", "bot": "ideal", "seed": 0, "difficulty": "standard",
+                       "end_state": "resolved"})
+    path.write_text(good + "\n" + '{"persona": "p", "bot": "tra')
+    files = ResultFiles(tmp_path)
+    assert files.repaired_bytes > 0
+    assert path.read_text() == good + "\n"
+    assert files.finished == {("p", "ideal", 0, "standard")}
+    assert repair_torn_tail(path) == 0
+
+
+def test_unknown_persona_is_refused_before_running(customer, monkeypatch, tmp_path,
+                                                   capsys) -> None:
+    _env(monkeypatch, customer)
+    assert main(["simulate", "--persona", "nobody", "--bot", "ideal", "--seeds", "1",
+                 "--out", str(tmp_path)]) == 1
+    assert "Unknown persona" in capsys.readouterr().err
+    assert customer.requests == []
+
+
+def test_resume_after_kill_has_no_duplicates(customer, tmp_path) -> None:
+    customer.latency_s = 0.05  # slow enough to kill it mid-run
+    out = tmp_path / "run"
+    env = {**os.environ, "HOTSEAT_PROVIDER": "compatible",
+           "HOTSEAT_BASE_URL": customer.base_url, "HOTSEAT_API_KEY": "test-key"}
+    cmd = [sys.executable, "-m", "hotseat", "simulate", "--persona", "all", "--bot",
+           "dismissive", "ideal", "--seeds", "2", "--lexical", "--concurrency", "2",
+           "--out", str(out)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    path = out / "conversations.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if path.exists() and len(path.read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "finished before it could be killed; raise the latency"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    before = len(_rows(out))
+    assert 0 < before < 32
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    rows = _rows(out)
+    keys = [(r["persona"], r["bot"], r["seed"], r["difficulty"]) for r in rows]
+    assert len(keys) == len(set(keys)) == 8 * 2 * 2
+    assert f"{before} already done" in done.stderr
