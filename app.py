@@ -1,0 +1,24 @@
+"""Hotseat trainee app: pick a scenario, talk to the customer, see each reply graded.
+
+Run: streamlit run app.py. Drawing only; the engine in `hotseat` does the work.
+"""
+
+import streamlit as st
+
+from hotseat.settings import load_settings
+from hotseat.ui import chat, widgets
+from hotseat.ui.factory import get_engine
+
+st.set_page_config(page_title="Hotseat", page_icon="🔥", layout="centered")
+
+settings = load_settings()
+engine = get_engine()
+view = widgets.session_from_url(engine)
+widgets.sidebar(settings, view, view.trainee_name if view else chat.trainee_name())
+with st.sidebar:
+    st.toggle("Exam mode", key="exam_mode", help="Hide grades until the call ends.")
+
+if view is None:
+    chat.start_screen(engine)
+else:
+    chat.conversation(engine, view)

@@ -1,0 +1,1 @@
+"""Trainer studio: sign-in, persona and prompt versions, realism checks, cohort numbers."""

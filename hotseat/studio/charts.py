@@ -1,0 +1,35 @@
+"""Altair charts for the cohort page (rows in, chart out)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+
+def averages(rows: list[dict[str, Any]], column: str) -> alt.Chart:
+    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        x=alt.X("score:Q", title="Average score (0-4)", scale=alt.Scale(domain=[0, 4])),
+        y=alt.Y(f"{column}:N", title=None),
+        color=alt.Color("axis:N", title=None),
+        yOffset="axis:N",
+        tooltip=[f"{column}:N", "axis:N", "score:Q"],
+    ).properties(height=alt.Step(14))
+
+
+def trend(rows: list[dict[str, Any]]) -> alt.Chart:
+    return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
+        x=alt.X("day:T", title="Day"),
+        y=alt.Y("score:Q", title="Cohort average (0-4)", scale=alt.Scale(domain=[0, 4])),
+        color=alt.Color("axis:N", title=None),
+        tooltip=["day:T", "axis:N", "score:Q", "sessions:Q"],
+    ).properties(height=240)
+
+
+def anti_patterns(rows: list[dict[str, Any]]) -> alt.Chart:
+    return alt.Chart(pd.DataFrame(rows)).mark_bar(color="#d62728").encode(
+        x=alt.X("replies:Q", title="Replies showing it"),
+        y=alt.Y("anti_pattern:N", title=None, sort="-x"),
+        tooltip=["anti_pattern:N", "replies:Q", "trainees:Q"],
+    ).properties(height=alt.Step(18))

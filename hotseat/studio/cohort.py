@@ -1,0 +1,95 @@
+"""Cohort numbers for trainers: every trainee's graded sessions, from the stored grades.
+
+Plain rows in, plain rows out (the page draws them, the CSV exports them); each session
+weighs the same in an average, however many replies it had.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from typing import Any
+
+from hotseat.store import Store
+
+AXES = ("empathy", "empowerment")
+CSV_COLUMNS = ("started", "trainee", "scenario", "difficulty", "outcome", "replies",
+               "empathy", "empowerment", "anti_patterns", "persona_version", "session")
+
+
+def _mean(values: list[float]) -> float:
+    return round(sum(values) / len(values), 2) if values else 0.0
+
+
+def session_rows(store: Store) -> list[dict[str, Any]]:
+    """One row per session with at least one graded reply, oldest first."""
+    rows = []
+    for rec in sorted(store.list_sessions(), key=lambda r: (r.created_at, r.id)):
+        grades = [t.grade for t in store.list_turns(rec.id) if t.role == "agent" and t.grade]
+        if not grades:
+            continue
+        anti = Counter(a["name"] for g in grades for a in g.get("anti_patterns", []))
+        rows.append({
+            "started": rec.created_at, "trainee": rec.trainee_name,
+            "scenario": rec.persona_id, "difficulty": rec.difficulty,
+            "outcome": rec.end_state or "in progress", "replies": len(grades),
+            "empathy": _mean([float(g["empathy"]) for g in grades]),
+            "empowerment": _mean([float(g["empowerment"]) for g in grades]),
+            "anti_patterns": dict(sorted(anti.items())),
+            # Which card version the session ran with: changes show up as a new hash.
+            "persona_version": rec.persona_hash[:10], "session": rec.id,
+        })
+    return rows
+
+
+def averages_by(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
+    """Per `column` value (scenario or trainee): sessions, mean empathy and empowerment."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[str(r[column])].append(r)
+    return [{column: name, "sessions": len(rs),
+             **{axis: _mean([float(r[axis]) for r in rs]) for axis in AXES},
+             "resolved": round(sum(r["outcome"] == "resolved" for r in rs) / len(rs), 2)}
+            for name, rs in sorted(groups.items())]
+
+
+def long_form(averages: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
+    """`averages_by` rows split per axis, the shape a grouped bar chart wants."""
+    return [{column: r[column], "axis": axis, "score": r[axis]} for r in averages for axis in AXES]
+
+
+def trend_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cohort mean per day and axis: is the cohort getting better?"""
+    days: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        days[r["started"].date().isoformat()].append(r)
+    return [{"day": day, "axis": axis, "score": _mean([float(r[axis]) for r in rs]),
+             "sessions": len(rs)}
+            for day, rs in sorted(days.items()) for axis in AXES]
+
+
+def top_anti_patterns(rows: list[dict[str, Any]], limit: int = 10) -> list[dict[str, Any]]:
+    """Anti-patterns by how many replies showed them, with how many trainees did it."""
+    times: Counter[str] = Counter()
+    who: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        for name, n in r["anti_patterns"].items():
+            times[name] += n
+            who[name].add(r["trainee"])
+    ranked = sorted(times.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [{"anti_pattern": name, "replies": n, "trainees": len(who[name])}
+            for name, n in ranked]
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    """The session rows as CSV; anti-patterns as `name:count;...` so one cell holds them."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({**{c: r[c] for c in CSV_COLUMNS},
+                         "started": r["started"].isoformat(timespec="seconds"),
+                         "anti_patterns": ";".join(f"{k}:{v}"
+                                                   for k, v in r["anti_patterns"].items())})
+    return buf.getvalue()

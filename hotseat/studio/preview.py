@@ -1,0 +1,36 @@
+"""A preview conversation against an edited, unpublished card.
+
+The edited text goes into its own personas folder and the preview sessions into their
+own SQLite file, so a trainer's test chats never reach the cohort numbers or the live
+cards. Grading uses the fast offline grader; the customer is the configured model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from hotseat.engine import Engine
+from hotseat.engine.prompts import DEFAULT_PROMPTS_DIR
+from hotseat.settings import Settings
+from hotseat.store import Store
+from hotseat.studio.cards import write_card_dir
+
+PREVIEW_TRAINEE = "trainer-preview"
+
+
+def preview_folder(runs_dir: Path, card_id: str, text: str) -> Path:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return Path(runs_dir) / "preview" / f"{card_id}-{digest}"
+
+
+def preview_engine(card_id: str, text: str, settings: Settings, runs_dir: Path,
+                   personas_dir: Path, prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> Engine:
+    """An engine that knows only this text as card `card_id` (validate it first)."""
+    from evaluators.offline import OfflineEvaluator
+
+    folder = preview_folder(runs_dir, card_id, text)
+    cards = write_card_dir(folder / "personas", card_id, text, personas_dir)
+    store = Store(f"sqlite:///{(folder / 'preview.db').resolve()}")
+    return Engine(settings, store, OfflineEvaluator(semantic=False), personas_dir=cards,
+                  prompts_dir=prompts_dir)

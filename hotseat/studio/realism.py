@@ -1,0 +1,121 @@
+"""Realism check of one card version: a small simulate run and the key numbers of its report.
+
+Each version gets its own run folder (named by its content hash), so a rerun resumes
+and a finished check is read back instead of simulated again; A/B compares two folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from evaluators.grade import Evaluator
+from hotseat.engine.prompts import DEFAULT_PROMPTS_DIR
+from hotseat.errors import InputError
+from hotseat.report import REPORT_HTML, SUMMARY_JSON, build_report
+from hotseat.settings import Settings
+from hotseat.simulate import SimPlan, run_simulation
+from hotseat.studio.cards import card_problems, write_card_dir
+
+# Small on purpose: a trainer waits for it. One bot that must fail, one that must succeed.
+DEFAULT_BOTS = ("dismissive", "ideal")
+DEFAULT_SEEDS = 2
+DEFAULT_TURNS = 6
+
+
+@dataclass(frozen=True)
+class RealismRun:
+    card_id: str
+    content_hash: str
+    folder: Path
+    summary: dict[str, Any]
+
+    @property
+    def report_html(self) -> Path:
+        return self.folder / REPORT_HTML
+
+
+def run_folder(runs_dir: Path, card_id: str, text: str) -> Path:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Path(runs_dir) / f"{card_id}-{digest[:16]}"
+
+
+def _fast_evaluator() -> Evaluator:
+    # Lexical offline grader: no model load, deterministic, fast enough to wait for.
+    from evaluators.offline import OfflineEvaluator
+
+    return OfflineEvaluator(semantic=False)
+
+
+def load_run(runs_dir: Path, card_id: str, text: str) -> RealismRun | None:
+    """The finished check of this exact text, if one was run."""
+    folder = run_folder(runs_dir, card_id, text)
+    path = folder / SUMMARY_JSON
+    if not path.is_file():
+        return None
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    return RealismRun(card_id, folder.name.rsplit("-", 1)[-1], folder, summary)
+
+
+def realism_check(
+    card_id: str, text: str, settings: Settings, runs_dir: Path, personas_dir: Path,
+    *, prompts_dir: Path = DEFAULT_PROMPTS_DIR, bots: tuple[str, ...] = DEFAULT_BOTS,
+    seeds: int = DEFAULT_SEEDS, turns: int = DEFAULT_TURNS, concurrency: int = 2,
+) -> RealismRun:
+    """Simulate the card `text` against scripted bots and build its report."""
+    problems = card_problems(card_id, text, personas_dir)
+    if problems:
+        raise InputError(f"This version of {card_id} is not a valid card: {problems[0]}.",
+                         hint="Fix the card before running a realism check.")
+    folder = run_folder(runs_dir, card_id, text)
+    cards = write_card_dir(folder / "personas", card_id, text, personas_dir)
+    plan = SimPlan(personas=[card_id], bots=list(bots), seeds=seeds, turns=turns,
+                   concurrency=concurrency, bot_mode="scripted", personas_dir=cards,
+                   prompts_dir=prompts_dir)
+    result = run_simulation(plan, folder, settings, _fast_evaluator)
+    if result.finished + result.skipped == 0:
+        first = result.errors[0] if result.errors else {}
+        raise InputError(
+            f"The realism check could not finish a conversation: {first.get('error', '?')}.",
+            hint="Check the customer model settings (provider, base URL, key), then rerun.")
+    summary = build_report(folder)
+    return RealismRun(card_id, folder.name.rsplit("-", 1)[-1], folder, summary)
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def key_numbers(summary: dict[str, Any]) -> dict[str, str]:
+    """The figures a trainer reads first, formatted, in a fixed order."""
+    ends = summary["end_states"]
+    overall = ends["overall"]["rates"]
+    out: dict[str, str] = {
+        "conversations": str(summary["conversations"]),
+        "resolved": _pct(overall["resolved"]),
+        "walked away": _pct(overall["demands_supervisor"] + overall["hangs_up"]),
+        "turn limit": _pct(overall["turn_limit"]),
+    }
+    for bot, cell in ends["by_bot"].items():
+        r = cell["rates"]
+        out[f"{bot}: resolved"] = _pct(r["resolved"])
+        out[f"{bot}: walked away"] = _pct(r["demands_supervisor"] + r["hangs_up"])
+    for bot, ttr in summary.get("turns_to_resolution", {}).items():
+        out[f"{bot}: replies to resolve"] = "–" if ttr["mean"] is None else str(ttr["mean"])
+    checks = summary.get("realism", [])
+    decided = [c for c in checks if c["passed"] is not None]
+    out["realism checks passed"] = f"{sum(bool(c['passed']) for c in decided)}/{len(decided)}"
+    for c in checks:
+        out[f"check {c['check']}"] = {True: "pass", False: "FAIL", None: "n/a"}[c["passed"]]
+    out["cost (USD)"] = f"{summary['cost']['total_usd']:.4f}"
+    return out
+
+
+def compare(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, str]]:
+    """Rows `metric, A, B` over the union of both versions' key numbers."""
+    ka, kb = key_numbers(a), key_numbers(b)
+    metrics = list(ka) + [m for m in kb if m not in ka]
+    return [{"metric": m, "A": ka.get(m, "–"), "B": kb.get(m, "–")} for m in metrics]

@@ -1,0 +1,1 @@
+"""Testable helpers behind the Streamlit pages: formatting, charts data, exports, debrief."""

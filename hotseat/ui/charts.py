@@ -1,0 +1,42 @@
+"""Altair charts for the debrief, progress and what-if pages (data in, chart out)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+
+def score_trajectory(rows: list[dict[str, object]]) -> alt.Chart:
+    return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
+        x=alt.X("reply:O", title="Reply"),
+        y=alt.Y("score:Q", title="Score (0-4)", scale=alt.Scale(domain=[0, 4])),
+        color=alt.Color("axis:N", title=None),
+    ).properties(height=240)
+
+
+def mood_trace(rows: list[dict[str, object]]) -> alt.Chart:
+    return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
+        x=alt.X("reply:O", title="After reply (0 = opening)"),
+        y=alt.Y("level:Q", title="Level (0-10)", scale=alt.Scale(domain=[0, 10])),
+        color=alt.Color("mood:N", title=None,
+                        scale=alt.Scale(domain=["anger", "fear", "trust"],
+                                        range=["#d62728", "#9467bd", "#2ca02c"])),
+    ).properties(height=240)
+
+
+def progress_trend(rows: list[dict[str, object]]) -> alt.Chart:
+    return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
+        x=alt.X("started:T", title="Session"),
+        y=alt.Y("score:Q", title="Average score (0-4)", scale=alt.Scale(domain=[0, 4])),
+        color=alt.Color("axis:N", title=None),
+        tooltip=["scenario:N", "difficulty:N", "axis:N", "score:Q"],
+    ).properties(height=240)
+
+
+def per_scenario(rows: list[dict[str, object]]) -> alt.Chart:
+    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        x=alt.X("score:Q", title="Average score (0-4)", scale=alt.Scale(domain=[0, 4])),
+        y=alt.Y("scenario:N", title=None),
+        color=alt.Color("axis:N", title=None),
+        yOffset="axis:N",
+    ).properties(height=alt.Step(14))

@@ -1,0 +1,116 @@
+"""The main page's two screens: pick a scenario, then hold the conversation.
+
+The session id lives in the URL, so a reload or a shared link resumes from the store;
+`st.session_state` keeps only UI state (exam mode, the last input error, a failed
+stream waiting for Retry).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+
+import streamlit as st
+
+from hotseat.engine import Engine, SessionView
+from hotseat.errors import HotseatError, InputError, ProviderError
+from hotseat.ui import widgets
+from hotseat.ui.factory import difficulties, scenario_cards
+from hotseat.ui.format import ARCHETYPE_ICONS, escape_markdown
+
+FAILED = "stream_failed"  # session id -> the provider error shown with a Retry button
+INPUT_ERROR = "input_error"
+
+
+def trainee_name() -> str:
+    return str(st.session_state.get("trainee_name") or st.query_params.get("trainee") or "")
+
+
+def start_screen(engine: Engine) -> None:
+    st.title("🔥 Hotseat")
+    st.write("Pick a customer, choose how hard they are, and talk them down.")
+    if "trainee_name" not in st.session_state:
+        st.session_state["trainee_name"] = st.query_params.get("trainee", "")
+    st.text_input("Your name", key="trainee_name", placeholder="e.g. Sam")
+    difficulty = st.radio("Difficulty", difficulties(), index=1, horizontal=True,
+                          key="difficulty")
+    cards = scenario_cards()
+    cols = st.columns(2)
+    for i, card in enumerate(cards):
+        with cols[i % 2].container(border=True):
+            st.markdown(f"**{ARCHETYPE_ICONS.get(card.archetype, '')} {card.name}**")
+            st.caption(f"{card.archetype} · {difficulty}")
+            st.write(card.summary)
+            if st.button("Start", key=f"start-{card.id}"):
+                _start(engine, card.id, difficulty)
+
+
+def _start(engine: Engine, persona_id: str, difficulty: str) -> None:
+    name = trainee_name().strip()
+    if not name:
+        st.warning("Type your name first, so the session is yours.")
+        return
+    try:
+        view = engine.start(name, persona_id, difficulty, seed=secrets.randbelow(1_000_000))
+    except HotseatError as exc:
+        st.error(f"{exc.message} {exc.hint}".strip())
+        return
+    st.query_params["session"] = view.session_id
+    st.query_params["trainee"] = name
+    st.rerun()
+
+
+def conversation(engine: Engine, view: SessionView) -> None:
+    # Drawn first (it is pinned to the bottom anyway) so that while the customer's line
+    # streams the box is already disabled: a reply typed then cannot race the rerun.
+    text = st.chat_input("Your reply to the customer", disabled=view.awaiting != "agent")
+    if text is not None:
+        _submit(engine, view, text)
+    widgets.header(view)
+    widgets.mood_meter(view)
+    exam = bool(st.session_state.get("exam_mode"))
+    over = view.awaiting == "nobody"
+    widgets.transcript(view, show_grades=not exam or over)
+    if exam and not over:
+        st.caption("Exam mode: grades are hidden until the call ends.")
+    if view.awaiting == "customer":
+        _customer_turn(engine, view)
+    widgets.end_state(view)
+    if over:
+        widgets.links(view)
+        if st.button("Start a new session"):
+            st.query_params.clear()
+            st.query_params["trainee"] = view.trainee_name
+            st.rerun()
+    error = st.session_state.pop(INPUT_ERROR, None)
+    if error:
+        st.error(error)
+
+
+def _submit(engine: Engine, view: SessionView, text: str) -> None:
+    try:
+        engine.submit(view.session_id, text)
+    except InputError as exc:
+        st.session_state[INPUT_ERROR] = f"{exc.message} {exc.hint}".strip()
+    st.rerun()
+
+
+def _customer_turn(engine: Engine, view: SessionView) -> None:
+    failed: dict[str, str] = st.session_state.setdefault(FAILED, {})
+    if view.session_id in failed:
+        st.error(f"The customer could not answer: {failed[view.session_id]} "
+                 "Your reply is saved; press Retry to ask again.")
+        st.button("Retry", on_click=failed.pop, args=(view.session_id, None), type="primary")
+        return
+    with st.chat_message("assistant", avatar=widgets.AVATARS["customer"]):
+        try:
+            st.write_stream(_escaped(engine.stream_customer(view.session_id)))
+        except ProviderError as exc:
+            failed[view.session_id] = f"{exc.message} {exc.hint}".strip()
+    st.rerun()
+
+
+def _escaped(chunks: Iterator[str]) -> Iterator[str]:
+    # Customer lines come from a model; show them as text like everything else.
+    for chunk in chunks:
+        yield escape_markdown(chunk)

@@ -1,0 +1,50 @@
+"""Drawing for the debrief page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from hotseat.engine import SessionView, TurnView
+from hotseat.ui import charts, widgets
+from hotseat.ui.debrief import build, mood_rows, score_rows
+from hotseat.ui.export import transcript_json, transcript_markdown
+from hotseat.ui.format import chips, label, plain_markdown
+
+
+def _reply(title: str, t: TurnView | None) -> None:
+    if t is None or t.grade is None:
+        return
+    st.markdown(f"**{title}** — {chips(t.grade)}")
+    st.markdown("> " + plain_markdown(t.text))
+    st.caption(plain_markdown(t.grade.reason))
+
+
+def draw(view: SessionView) -> None:
+    st.title("📋 Debrief")
+    widgets.header(view)
+    widgets.end_state(view)
+    if view.awaiting != "nobody":
+        st.info("This call is still running; the debrief covers the replies so far.")
+    d = build(view)
+    st.markdown(f"**Lesson:** {d.lesson}")
+    if d.graded:
+        left, right = st.columns(2)
+        left.markdown("**Score trajectory**")
+        left.altair_chart(charts.score_trajectory(score_rows(view)), width="stretch")
+        right.markdown("**Mood trace**")
+        right.altair_chart(charts.mood_trace(mood_rows(view)), width="stretch")
+        _reply("Best reply", d.best)
+        _reply("Worst reply", d.worst)
+        st.markdown("**Techniques used:** " + (", ".join(label(n) for n in d.used) or "none"))
+        st.markdown("**Techniques to try next:** " + ", ".join(label(n) for n in d.missed))
+        st.markdown("**Habits to drop**")
+        if not d.anti_patterns:
+            st.caption("None seen — keep it that way.")
+        for name, times, quote in d.anti_patterns:
+            st.markdown(f"- {label(name)} ×{times}: “{plain_markdown(quote)}”")
+    stem = f"hotseat-{view.session_id}"
+    c1, c2 = st.columns(2)
+    c1.download_button("Transcript (Markdown)", transcript_markdown(view),
+                       file_name=f"{stem}.md", mime="text/markdown")
+    c2.download_button("Transcript (JSON)", transcript_json(view),
+                       file_name=f"{stem}.json", mime="application/json")

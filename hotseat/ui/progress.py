@@ -1,0 +1,41 @@
+"""A trainee's sessions over time: rows for the progress table and charts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from hotseat.engine import Engine
+from hotseat.ui.debrief import graded_turns
+
+
+def session_rows(engine: Engine, trainee_name: str) -> list[dict[str, object]]:
+    """One row per session of this trainee, oldest first, with its average grades."""
+    trainee = engine.store.get_or_create_trainee(trainee_name)
+    rows = []
+    for rec in reversed(engine.store.list_sessions(trainee.id)):
+        graded = graded_turns(engine.view(rec.id))
+        if not graded:
+            continue
+        rows.append({
+            "started": rec.created_at, "session": rec.id, "scenario": rec.persona_id,
+            "difficulty": rec.difficulty, "outcome": rec.end_state or "in progress",
+            "replies": len(graded),
+            "empathy": round(sum(t.grade.empathy for t in graded) / len(graded), 2),
+            "empowerment": round(sum(t.grade.empowerment for t in graded) / len(graded), 2),
+        })
+    return rows
+
+
+def trend_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{"started": r["started"], "scenario": r["scenario"], "difficulty": r["difficulty"],
+             "axis": axis, "score": r[axis]} for r in rows for axis in ("empathy", "empowerment")]
+
+
+def scenario_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Average grades per scenario (each session weighs the same)."""
+    by: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for r in rows:
+        by[str(r["scenario"])].append(r)
+    return [{"scenario": name, "axis": axis,
+             "score": round(sum(float(r[axis]) for r in rs) / len(rs), 2)}
+            for name, rs in sorted(by.items()) for axis in ("empathy", "empowerment")]

@@ -1,0 +1,112 @@
+"""Streamlit drawing shared by the pages: sidebar, transcript, grades, mood meter.
+
+Only drawing and wiring to the engine; every decision (grades, mood, end state) is the
+engine's. Text from the trainee or the grader goes through `plain_markdown`, never
+`unsafe_allow_html`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from evaluators.grade import Grade
+from hotseat.engine import Engine, SessionView, TurnView
+from hotseat.errors import HotseatError
+from hotseat.settings import Settings
+from hotseat.ui.format import (
+    ARCHETYPE_ICONS,
+    chips,
+    end_banner,
+    evidence_lines,
+    mood_deltas,
+    mood_levels,
+    plain_markdown,
+    previous_mood,
+    sidebar_facts,
+)
+
+# Material icons ship with Streamlit; emoji avatars depend on the viewer's fonts.
+AVATARS = {"customer": ":material/person:", "agent": ":material/support_agent:"}
+
+
+def session_from_url(engine: Engine) -> SessionView | None:
+    """The session named in the URL, or None (with a message when the link is stale)."""
+    session_id = st.query_params.get("session")
+    if not session_id:
+        return None
+    try:
+        return engine.view(session_id)
+    except HotseatError as exc:
+        st.error(f"Could not open session {session_id!r}: {exc.message} {exc.hint}".strip())
+        return None
+
+
+def sidebar(settings: Settings, view: SessionView | None, trainee: str | None) -> None:
+    with st.sidebar:
+        st.markdown(f"**Trainee:** {plain_markdown(trainee or '—')}")
+        for name, value in sidebar_facts(settings, view.totals if view else None).items():
+            st.caption(f"{name}: {value}")
+
+
+def links(view: SessionView) -> None:
+    params = {"session": view.session_id, "trainee": view.trainee_name}
+    cols = st.columns(3)
+    cols[0].page_link("pages/1_Debrief.py", label="Debrief", icon="📋", query_params=params)
+    cols[1].page_link("pages/2_Progress.py", label="Progress", icon="📈",
+                      query_params={"trainee": view.trainee_name})
+    cols[2].page_link("pages/3_What_if.py", label="What if…", icon="🔀", query_params=params)
+
+
+def mood_meter(view: SessionView) -> None:
+    now = mood_levels(view.mood)
+    deltas = mood_deltas(previous_mood(view), now)
+    cols = st.columns(3)
+    for col, axis in zip(cols, ("anger", "fear", "trust"), strict=True):
+        # Anger and fear going down is good news, so their deltas are coloured inversely.
+        col.metric(axis.capitalize(), f"{now[axis]:.1f} / 10", delta=f"{deltas[axis]:+.1f}",
+                   delta_color="normal" if axis == "trust" else "inverse")
+        col.progress(min(1.0, max(0.0, now[axis] / 10)))
+
+
+def grade_details(grade: Grade) -> None:
+    st.caption(chips(grade))
+    with st.expander("Why this grade"):
+        st.markdown(plain_markdown(grade.reason))
+        if grade.techniques:
+            st.markdown("**Techniques you used**")
+            for line in evidence_lines(grade.techniques):
+                st.markdown("- " + plain_markdown(line))
+        if grade.anti_patterns:
+            st.markdown("**Habits to drop**")
+            for line in evidence_lines(grade.anti_patterns):
+                st.markdown("- " + plain_markdown(line))
+        if grade.injection_flagged:
+            st.warning("Part of this reply talked to the grader; it was graded on the rest.")
+        st.markdown("**A better reply**")
+        st.markdown(plain_markdown(grade.suggestion))
+
+
+def turn(t: TurnView, show_grades: bool) -> None:
+    role = "user" if t.role == "agent" else "assistant"
+    with st.chat_message(role, avatar=AVATARS.get(t.role)):
+        st.markdown(plain_markdown(t.text))
+        if t.grade is not None and show_grades:
+            grade_details(t.grade)
+
+
+def transcript(view: SessionView, show_grades: bool) -> None:
+    for t in view.transcript:
+        turn(t, show_grades)
+
+
+def header(view: SessionView) -> None:
+    p = view.persona
+    icon = ARCHETYPE_ICONS.get(p.archetype, "")
+    st.subheader(f"{icon} {plain_markdown(p.name)}")
+    st.caption(f"{p.archetype} · {p.difficulty} · {plain_markdown(p.summary)}")
+
+
+def end_state(view: SessionView) -> None:
+    banner = end_banner(view.end_state)
+    if banner is not None:
+        getattr(st, banner.kind)(banner.text)

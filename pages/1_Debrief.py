@@ -1,0 +1,13 @@
+"""Debrief: how the call went, what to keep, what to drop, and the transcript to take away."""
+
+import streamlit as st
+
+from hotseat.ui import debrief_page, widgets
+from hotseat.ui.factory import get_engine
+
+st.set_page_config(page_title="Hotseat · Debrief", page_icon="📋")
+view = widgets.session_from_url(get_engine())
+if view is None:
+    st.info("Open a debrief from a finished conversation (the link carries the session).")
+    st.stop()
+debrief_page.draw(view)

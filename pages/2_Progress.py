@@ -1,0 +1,23 @@
+"""Progress: a trainee's sessions over time, averages per scenario and the trend."""
+
+import streamlit as st
+
+from hotseat.ui import charts
+from hotseat.ui.factory import get_engine
+from hotseat.ui.progress import scenario_rows, session_rows, trend_rows
+
+st.set_page_config(page_title="Hotseat · Progress", page_icon="📈")
+st.title("📈 Progress")
+name = st.text_input("Trainee", value=st.query_params.get("trainee", "")).strip()
+if not name:
+    st.info("Type your name to see your sessions.")
+    st.stop()
+rows = session_rows(get_engine(), name)
+if not rows:
+    st.info("No graded sessions yet for this name.")
+    st.stop()
+st.markdown("**Trend over sessions**")
+st.altair_chart(charts.progress_trend(trend_rows(rows)), width="stretch")
+st.markdown("**Average per scenario**")
+st.altair_chart(charts.per_scenario(scenario_rows(rows)), width="stretch")
+st.dataframe(rows, hide_index=True)

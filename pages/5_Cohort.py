@@ -1,0 +1,46 @@
+"""Cohort: every trainee's graded sessions, averages, trend, frequent anti-patterns, CSV."""
+
+import streamlit as st
+
+from hotseat.studio import charts, cohort
+from hotseat.studio.auth import require_trainer
+from hotseat.ui.factory import get_engine
+
+st.set_page_config(page_title="Hotseat · Cohort", page_icon="👥", layout="wide")
+st.title("👥 Cohort")
+require_trainer()
+
+rows = cohort.session_rows(get_engine().store)
+if not rows:
+    st.info("No graded sessions yet: they appear here once trainees answer a customer.")
+    st.stop()
+trainees = len({r["trainee"] for r in rows})
+st.caption(f"{len(rows)} graded sessions by {trainees} trainees.")
+st.download_button("Download sessions (CSV)", cohort.to_csv(rows), file_name="cohort.csv",
+                   mime="text/csv", key="cohort_csv")
+
+by_scenario = cohort.averages_by(rows, "scenario")
+by_trainee = cohort.averages_by(rows, "trainee")
+left, right = st.columns(2)
+with left:
+    st.markdown("**Average per scenario**")
+    st.altair_chart(charts.averages(cohort.long_form(by_scenario, "scenario"), "scenario"),
+                    width="stretch")
+    st.dataframe(by_scenario, hide_index=True, key="cohort_by_scenario")
+with right:
+    st.markdown("**Average per trainee**")
+    st.altair_chart(charts.averages(cohort.long_form(by_trainee, "trainee"), "trainee"),
+                    width="stretch")
+    st.dataframe(by_trainee, hide_index=True, key="cohort_by_trainee")
+st.markdown("**Trend (cohort average per day)**")
+st.altair_chart(charts.trend(cohort.trend_rows(rows)), width="stretch")
+top = cohort.top_anti_patterns(rows)
+st.markdown("**Most frequent anti-patterns**")
+if top:
+    st.altair_chart(charts.anti_patterns(top), width="stretch")
+    st.dataframe(top, hide_index=True, key="cohort_anti")
+else:
+    st.caption("No anti-patterns detected in any graded reply.")
+st.markdown("**All sessions**")
+st.dataframe([{k: v for k, v in r.items() if k != "anti_patterns"} for r in rows],
+             hide_index=True, key="cohort_sessions")

@@ -1,0 +1,117 @@
+"""The main page in Streamlit's AppTest, against the fake OpenAI server and a real SQLite."""
+
+from __future__ import annotations
+
+import os
+
+from hotseat.store import Store
+from tests.app.conftest import BAD_REPLY, GOOD_REPLY, all_text, reply, start_session
+
+CUSTOMER_LINE = "Okay. So when exactly will I see that money back in my account?"
+
+
+def test_start_screen_lists_scenarios(make_app) -> None:
+    at = make_app()
+    at.run()
+    assert not at.exception
+    text = all_text(at)
+    assert "Hotseat" in at.title[0].value
+    assert any(b.key and b.key.startswith("start-") for b in at.button)
+    assert "angry" in text and "fearful" in text
+
+
+def test_start_needs_a_name(make_app) -> None:
+    at = make_app()
+    at.run()
+    at.button(key="start-double-charge").click().run()
+    assert "Type your name" in all_text(at)
+    assert "session" not in at.query_params
+
+
+def test_reply_is_graded_mood_moves_customer_streams(make_app, app_env) -> None:
+    app_env.script(CUSTOMER_LINE)
+    at = start_session(make_app())
+    assert not at.exception
+    sid = at.query_params["session"]
+    assert sid
+    anger_before = at.metric[0].value
+    reply(at, GOOD_REPLY)
+    assert not at.exception
+    text = all_text(at)
+    assert "Empathy " in text and "/4 · Empowerment " in text
+    assert "A better reply" in text
+    assert CUSTOMER_LINE in text
+    assert at.metric[0].value != anger_before
+    sidebar = " ".join(c.value for c in at.sidebar.caption)
+    assert "Provider: compatible" in sidebar and "Tokens so far" in sidebar
+
+
+def test_bad_input_shows_message_and_saves_nothing(make_app, app_env) -> None:
+    at = start_session(make_app())
+    reply(at, "   ")
+    assert "Your reply is empty" in all_text(at)
+    reply(at, "x" * 5000)
+    assert "the limit is 4,000" in all_text(at)
+    with Store(os.environ["HOTSEAT_DB_URL"]) as store:
+        turns = store.list_turns(at.query_params["session"])
+    assert [t.role for t in turns] == ["customer"]
+
+
+def test_html_is_shown_as_text(make_app, app_env) -> None:
+    app_env.script("What is that supposed to mean?")
+    at = start_session(make_app())
+    evil = "<script>alert('x')</script> <b>bold</b> **stars**"
+    reply(at, evil)
+    raw = [m.value for m in at.markdown]
+    assert any(r"\<script\>" in v for v in raw), raw
+    assert all(not getattr(m.proto, "allow_html", False) for m in at.markdown)
+    assert evil in all_text(at)
+
+
+def test_provider_failure_shows_error_and_retry_works(make_app, app_env) -> None:
+    app_env.fault("500", times=5)
+    at = start_session(make_app())
+    reply(at, GOOD_REPLY)
+    assert not at.exception
+    assert any("could not answer" in e.value for e in at.error)
+    assert GOOD_REPLY in all_text(at)  # the trainee's reply stays in place
+    app_env.reset()
+    app_env.script(CUSTOMER_LINE)
+    next(b for b in at.button if b.label == "Retry").click().run()
+    assert not at.error
+    assert CUSTOMER_LINE in all_text(at)
+
+
+def test_reload_resumes_from_the_url(make_app, app_env) -> None:
+    app_env.script(CUSTOMER_LINE)
+    at = start_session(make_app())
+    reply(at, GOOD_REPLY)
+    sid = at.query_params["session"]
+    fresh = make_app()
+    fresh.query_params["session"] = sid
+    fresh.run()
+    text = all_text(fresh)
+    assert GOOD_REPLY in text and CUSTOMER_LINE in text
+
+
+def test_exam_mode_hides_grades(make_app, app_env) -> None:
+    app_env.script(CUSTOMER_LINE)
+    at = start_session(make_app())
+    at.sidebar.toggle(key="exam_mode").set_value(True).run()
+    reply(at, GOOD_REPLY)
+    text = all_text(at)
+    assert "Empathy " not in text
+    assert "grades are hidden" in text
+
+
+def test_end_state_is_announced(make_app, app_env) -> None:
+    app_env.responder = lambda body: "You are useless. I'm done with this."
+    at = start_session(make_app())
+    for _ in range(6):
+        if at.chat_input[0].disabled if at.chat_input else True:
+            break
+        reply(at, BAD_REPLY)
+    assert not at.exception
+    banners = [e.value for e in (*at.error, *at.warning, *at.info, *at.success)]
+    assert any(word in " ".join(banners) for word in ("hung up", "supervisor", "Turn limit"))
+    assert at.chat_input[0].disabled

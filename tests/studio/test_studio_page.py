@@ -1,0 +1,115 @@
+"""The trainer studio page: live validation, save as a new version, diff, preview, A/B."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hotseat.settings import load_settings
+from hotseat.store import Store
+from hotseat.studio import realism
+from hotseat.studio.versions import Doc, history, save_new_version
+from tests.app.conftest import unescape
+from tests.studio.conftest import page_text
+
+CARD = "double-charge"
+EDITOR = f"text-persona-{CARD}"
+
+
+def _open(make_page):
+    at = make_page("pages/4_Trainer_studio.py", signed_in=True)
+    at.run()
+    at.selectbox(key="studio_doc").select(CARD).run()
+    assert not at.exception
+    return at
+
+
+def test_invalid_edit_shows_line_and_keeps_the_file(make_page, studio_env, tmp_path) -> None:
+    path = studio_env["personas"] / f"{CARD}.yaml"
+    before = path.read_text(encoding="utf-8")
+    at = _open(make_page)
+    at.text_area(key=EDITOR).input(before.replace("  intensity: 4", "  intensity: 9")).run()
+    errors = unescape("\n".join(e.value for e in at.error))
+    assert "line 16: voice.intensity:" in errors
+    assert at.button(key=f"save-persona-{CARD}").disabled
+    assert path.read_text(encoding="utf-8") == before
+    with Store(f"sqlite:///{tmp_path / 'app.db'}") as s:
+        assert history(s, Doc("persona", CARD, studio_env["personas"])) == []
+
+
+def test_valid_edit_saves_a_new_version_and_keeps_the_old(make_page, studio_env,
+                                                          tmp_path) -> None:
+    path = studio_env["personas"] / f"{CARD}.yaml"
+    before = path.read_text(encoding="utf-8")
+    after = before.replace("  intensity: 4", "  intensity: 5")
+    at = _open(make_page)
+    at.text_area(key=EDITOR).input(after).run()
+    assert any(s.value == "Valid." for s in at.success)
+    at.button(key=f"save-persona-{CARD}").click().run()
+    assert not at.exception
+    assert any("Published as version" in s.value for s in at.success)
+    assert path.read_text(encoding="utf-8") == after
+    with Store(f"sqlite:///{tmp_path / 'app.db'}") as s:
+        versions = history(s, Doc("persona", CARD, studio_env["personas"]))
+    assert [v.content for v in versions] == [after, before]
+    # The diff tab compares two saved versions (newest first after the editor and file).
+    choice_a = at.selectbox(key=f"diff-a-persona-{CARD}")
+    assert len(choice_a.options) == 4
+    choice_a.select(choice_a.options[3])
+    choice_b = at.selectbox(key=f"diff-b-persona-{CARD}")
+    choice_b.select(choice_b.options[2]).run()
+    diff = at.code[0].value
+    assert "-  intensity: 4" in diff and "+  intensity: 5" in diff
+
+
+def test_preview_chat_against_the_edited_card(make_page, studio_env) -> None:
+    at = _open(make_page)
+    text = at.text_area(key=EDITOR).value
+    at.text_area(key=EDITOR).input(text.replace("Dana Whitfield", "Dana Preview")).run()
+    at.text_input(key=f"preview-reply-persona-{CARD}").input(
+        "I can hear how stressful this is. I will refund the duplicate charge now.")
+    at.button(key=f"preview-send-persona-{CARD}").click().run()
+    assert not at.exception
+    said = [m.markdown[0].value for m in at.chat_message if m.markdown]
+    assert len(said) >= 3  # opening, the reply, the customer's answer
+    assert "Mood:" in page_text(at)
+    assert "Dana Preview" not in (studio_env["personas"] / f"{CARD}.yaml").read_text()
+
+
+def test_ab_view_shows_both_versions_numbers(make_page, studio_env, tmp_path) -> None:
+    doc = Doc("persona", CARD, studio_env["personas"])
+    old = doc.read()
+    new = old.replace("  intensity: 4", "  intensity: 5")
+    with Store(f"sqlite:///{tmp_path / 'app.db'}") as s:
+        assert save_new_version(s, doc, new).ok
+    settings = load_settings()
+    runs = {}
+    for name, text in (("old", old), ("new", new)):
+        runs[name] = realism.realism_check(CARD, text, settings, studio_env["runs"],
+                                           studio_env["personas"],
+                                           prompts_dir=studio_env["prompts"],
+                                           bots=("dismissive", "ideal"), seeds=1, turns=3)
+    at = _open(make_page)
+    table = at.table[-1].value
+    assert list(table.columns)[1].startswith("A · ") and list(table.columns)[2].startswith("B · ")
+    metrics = table["metric"].tolist()
+    assert "conversations" in metrics and "ideal: resolved" in metrics
+    conv = table[table["metric"] == "conversations"].iloc[0]
+    assert conv.iloc[1] == conv.iloc[2] == "2"
+    expected = {n: realism.key_numbers(r.summary) for n, r in runs.items()}
+    row = table[table["metric"] == "dismissive: walked away"].iloc[0]
+    assert {row.iloc[1], row.iloc[2]} <= {expected["old"]["dismissive: walked away"],
+                                          expected["new"]["dismissive: walked away"]}
+    # The realism tab shows the chosen version's numbers after a run.
+    assert realism.load_run(studio_env["runs"], CARD, new) is not None
+    assert isinstance(Path(runs["new"].report_html), Path) and runs["new"].report_html.is_file()
+
+
+def test_run_realism_check_from_the_page(make_page, studio_env) -> None:
+    at = _open(make_page)
+    at.button(key=f"realism-run-persona-{CARD}").click().run()
+    assert not at.exception and not at.error
+    numbers = at.table[0].value
+    row = numbers[numbers["metric"] == "conversations"].iloc[0]
+    expected = len(realism.DEFAULT_BOTS) * realism.DEFAULT_SEEDS
+    assert row["value"] == str(expected)
+    assert "realism checks passed" in numbers["metric"].tolist()
