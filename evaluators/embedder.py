@@ -102,7 +102,9 @@ class MiniLM:
         ids = np.concatenate([np.asarray(e.ids, dtype=np.int64) for e in encodings])
         positions = np.concatenate([np.arange(n) for n in lengths])
         segment = np.repeat(np.arange(len(lengths)), lengths)
-        with self._blas.limit(limits=1, user_api="blas"):
+        # The BLAS thread limit is process-wide; concurrent callers restoring it out of
+        # order would leave it wrong, so forward passes take turns (each is ~ms).
+        with self._lock, self._blas.limit(limits=1, user_api="blas"):
             hidden = self._forward(ids, positions, segment)
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         pooled = np.add.reduceat(hidden, starts, axis=0) / lengths[:, None]

@@ -32,7 +32,7 @@ class BadRow:
 
 
 class ReplyRow(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)  # ids like 17
     id: str | None = None
     customer: str = Field(max_length=MAX_FIELD)
     reply: str = Field(min_length=1, max_length=MAX_FIELD)
@@ -41,7 +41,7 @@ class ReplyRow(BaseModel):
 
 
 class TranscriptRow(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
     id: str
     turns: list[Turn] = Field(min_length=1)
     scenario: str | None = None

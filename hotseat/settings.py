@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from hotseat.errors import ConfigError
+from hotseat.redact import mask_url
 
 ProviderName = Literal["auto", "openai", "azure", "compatible", "local"]
 Role = Literal["customer", "judge", "coach", "trainee"]
@@ -54,13 +55,13 @@ class Settings(BaseModel):
 
     provider: ProviderName = "auto"
     api_key: SecretStr | None = None
-    base_url: str | None = None
+    base_url: str | None = Field(default=None, repr=False)  # may embed credentials
     azure_endpoint: str | None = None
     azure_api_version: str = "2024-10-21"
     models: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_MODELS))
     local_model: str = "qwen2.5-coder-1.5b"
     model_cache_dir: Path = Field(default_factory=default_cache_dir)
-    db_url: str = "sqlite:///hotseat.db"
+    db_url: str = Field(default="sqlite:///hotseat.db", repr=False)  # may hold a password
     timeout_s: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=3, ge=0, le=10)
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
@@ -102,23 +103,13 @@ class Settings(BaseModel):
             "provider": self.resolved_provider,
             "provider_setting": self.provider,
             "api_key": "set" if self.api_key else "not set",
-            "base_url": self.base_url or self.azure_endpoint or "",
+            "base_url": mask_url(self.base_url or self.azure_endpoint or ""),
             "models": {role: self.model_for(role) for role in ROLES},
-            "db_url": _mask_url(self.db_url),
+            "db_url": mask_url(self.db_url),
         }
 
 
-def _mask_url(url: str) -> str:
-    """Hide a password inside a database URL (postgresql://user:secret@host/db)."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
-
-
-def _config_path(environ: dict[str, str]) -> Path | None:
+def _config_path(environ: dict[str, str], search_cwd: bool = True) -> Path | None:
     explicit = environ.get("HOTSEAT_CONFIG")
     if explicit:
         path = Path(explicit)
@@ -129,7 +120,7 @@ def _config_path(environ: dict[str, str]) -> Path | None:
             )
         return path
     local = Path("hotseat.toml")
-    return local if local.is_file() else None
+    return local if search_cwd and local.is_file() else None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -161,7 +152,8 @@ def load_settings(
     """Build settings; a bad value raises ConfigError naming the setting, never a traceback."""
     env = dict(os.environ if environ is None else environ)
     merged: dict[str, Any] = {}
-    path = _config_path(env)
+    # An explicit `environ` isolates the caller (tests) from this process, cwd file included.
+    path = _config_path(env, search_cwd=environ is None)
     if path is not None:
         merged.update(_read_toml(path))
     env_values = _read_env(env)

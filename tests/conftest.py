@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _LEAKY_ENV = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT",
     "HOTSEAT_API_KEY", "HOTSEAT_BASE_URL", "HOTSEAT_PROVIDER", "HOTSEAT_CONFIG",
-    "HOTSEAT_DB_URL", "HOTSEAT_LOCAL_MODEL",
+    "HOTSEAT_DB_URL", "HOTSEAT_LOCAL_MODEL", "HOTSEAT_TRAINER_PASSWORD", "HOTSEAT_PERSONAS_DIR",
+    "HOTSEAT_PROMPTS_DIR",
 )
 
 
@@ -24,6 +25,11 @@ _LEAKY_ENV = (
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in _LEAKY_ENV:
         monkeypatch.delenv(name, raising=False)
+    # A developer's ./hotseat.toml (maybe with a real key) must not reach any test, nor any
+    # subprocess a test starts (they inherit this variable).
+    empty = tmp_path / "hotseat-test-config.toml"
+    empty.write_text("")
+    monkeypatch.setenv("HOTSEAT_CONFIG", str(empty))
     # Fail fast if anything tries to reach the internet through a proxy-aware client.
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -202,3 +202,18 @@ def test_calibrate_llm_reports_run_to_run_spread(
     out = capsys.readouterr().out
     assert "spread 1.00" in out  # scores 1 and 3 on every reply: standard deviation 1
     assert "empowerment  spearman" in out
+
+
+def test_rerun_resumes_without_duplicates(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    rows = [{**REPLY, "id": i} for i in range(1, 6)]  # numeric ids, as call-center logs have
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    assert run(["grade", str(src), "--out", str(out)]) == 0
+    first = read_jsonl(out)
+    # An interrupted run: two rows done, then a line torn by the kill.
+    out.write_text("".join(json.dumps(r) + "\n" for r in first[:2]) + '{"id": "3", "emp')
+    assert run(["grade", str(src), "--out", str(out)]) == 0
+    again = read_jsonl(out)
+    assert sorted(r["id"] for r in again) == ["1", "2", "3", "4", "5"]
+    assert again[:2] == first[:2]  # kept, not regraded
+    assert "resuming, 2 already graded" in capsys.readouterr().err

@@ -71,11 +71,32 @@ def test_one_instance_per_role_and_threads_serialise(local_settings: Settings) -
     b = load_llama(judge.model_path, "judge", judge.n_ctx, judge.n_threads)
     assert a[0] is not b[0]
     assert load_llama(customer.model_path, "customer", customer.n_ctx, 2)[0] is a[0]
+    llama = a[0]
+    inside, most = 0, 0
+    count_lock = threading.Lock()
+    real = llama.create_chat_completion
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal inside, most
+        with count_lock:
+            inside += 1
+            most = max(most, inside)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with count_lock:
+                inside -= 1
+
+    llama.create_chat_completion = counting
     results: list[str] = []
-    threads = [threading.Thread(target=lambda: results.append(
-        str(customer.invoke([("human", "Say hi.")]).content))) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    try:
+        threads = [threading.Thread(target=lambda: results.append(
+            str(customer.invoke([("human", "Say hi.")]).content))) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        llama.create_chat_completion = real
     assert len(results) == 3 and all(isinstance(r, str) for r in results)
+    assert most == 1  # calls on one instance never overlapped

@@ -180,3 +180,11 @@ def test_local_path_builds_local_model(tmp_path) -> None:  # type: ignore[no-unt
     gguf.write_bytes(b"GGUF")
     model = chat_model("customer", load_settings(environ={"HOTSEAT_LOCAL_MODEL": str(gguf)}))
     assert isinstance(model, LocalChatModel) and model.role_key == "customer"
+
+
+def test_credentials_in_base_url_never_reach_errors(fake_settings: Settings) -> None:
+    settings = fake_settings.model_copy(update={
+        "base_url": "http://user:url-secret@127.0.0.1:9/v1", "max_retries": 0})
+    with pytest.raises(ProviderUnavailable) as info:
+        chat_model("customer", settings).invoke("hi")
+    assert "url-secret" not in str(info.value) and "user:***@127.0.0.1" in str(info.value)

@@ -91,3 +91,13 @@ def test_invalid_value_message_does_not_echo_input() -> None:
     with pytest.raises(ConfigError) as info:
         load_settings(environ={"HOTSEAT_TIMEOUT": "-5", "OPENAI_API_KEY": "sk-abc-secret"})
     assert "timeout_s" in str(info.value) and "sk-abc-secret" not in str(info.value)
+
+
+def test_urls_with_credentials_are_masked_everywhere() -> None:
+    s = load_settings(environ={
+        "HOTSEAT_DB_URL": "postgresql://bob@db/hotseat?password=pw-in-query",
+        "HOTSEAT_BASE_URL": "https://user:proxy-secret@proxy.example/v1",
+    })
+    shown = f"{s!r} {s.describe()}"
+    assert "pw-in-query" not in shown and "proxy-secret" not in shown
+    assert s.describe()["base_url"] == "https://user:***@proxy.example/v1"

@@ -3,6 +3,7 @@
 INPUT rows are replies (`customer`, `reply`, optional `id`, `history`, `scenario`) or
 transcripts (`id`, `turns`), as JSONL or CSV. One JSON object per graded reply goes to
 OUT (or stdout) as soon as it is ready; a bad row gets an error object naming the row.
+Rerunning with the same OUT resumes: rows already graded there are kept, not redone.
 Exit status: 0 when every row was graded, 1 when any row failed.
 """
 
@@ -51,13 +52,15 @@ def run(args: argparse.Namespace) -> int:
                                coach=not args.no_coach)
     rows = read_rows(args.input)
     failed = graded = 0
+    done: set[tuple[str, int | None]] = set()
     with ExitStack() as stack:
         out: TextIO = sys.stdout
         if args.out is not None:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            out = stack.enter_context(args.out.open("w", encoding="utf-8"))
+            done = _resume(args.out)
+            out = stack.enter_context(args.out.open("a", encoding="utf-8"))
         bar = _progress(stack)
-        for result in grade_stream(evaluator, jobs(rows), concurrency=args.concurrency):
+        todo = (j for j in jobs(rows) if (j.id, j.turn) not in done or j.error is not None)
+        for result in grade_stream(evaluator, todo, concurrency=args.concurrency):
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
             out.flush()  # stream: a reader (or a crash) sees every finished row
             if "error" in result:
@@ -70,6 +73,31 @@ def run(args: argparse.Namespace) -> int:
                 bar.update(1)
     print(f"hotseat grade: {graded} graded, {failed} failed", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _resume(out: Path) -> set[tuple[str, int | None]]:
+    """Keep the graded rows of an earlier run of the same command; regrade the rest.
+
+    Error lines and a line torn by a kill are dropped (those rows are graded again), so
+    rerunning after an interruption finishes the job without duplicates.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.is_file():
+        return set()
+    kept: list[str] = []
+    done: set[tuple[str, int | None]] = set()
+    for line in out.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict) and "error" not in record and "id" in record:
+            kept.append(line)
+            done.add((str(record["id"]), record.get("turn")))
+    out.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+    if done:
+        print(f"hotseat grade: resuming, {len(done)} already graded in {out}", file=sys.stderr)
+    return done
 
 
 def _progress(stack: ExitStack):  # -> tqdm | None

@@ -13,6 +13,7 @@ import atexit
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -52,8 +53,10 @@ def _close_all() -> None:
     # Free models before interpreter teardown; llama-cpp's own finalizers fail that late.
     with _load_lock:
         for llama, lock in _instances.values():
-            with lock:
+            # A stream abandoned mid-way may still hold its lock; never hang the exit.
+            if lock.acquire(timeout=5):
                 llama.close()
+                lock.release()
         _instances.clear()
 
 
@@ -117,7 +120,7 @@ class LocalChatModel(BaseChatModel):
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                 run_manager: Any = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         llama, lock = self._llama()
-        with lock:
+        with lock, _context_errors():
             produced = 0
             for part in _call(llama, to_chat_dicts(messages), self._params(stop, kwargs),
                               stream=True):
@@ -161,8 +164,15 @@ class LocalChatModel(BaseChatModel):
 
 def _call(llama: Any, messages: list[dict[str, str]], params: dict[str, Any],
           stream: bool) -> Any:
-    try:
+    with _context_errors():
         return llama.create_chat_completion(messages=messages, stream=stream, **params)
+
+
+@contextmanager
+def _context_errors() -> Iterator[None]:
+    """llama.cpp says "exceed context window" as a ValueError, when called or mid-stream."""
+    try:
+        yield
     except ValueError as exc:
         if "context window" in str(exc) or "exceed" in str(exc):
             raise InputError(

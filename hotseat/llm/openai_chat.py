@@ -15,6 +15,7 @@ from langchain_openai import AzureChatOpenAI, ChatOpenAI
 
 from hotseat.errors import ProviderUnavailable
 from hotseat.llm.failures import translated
+from hotseat.redact import mask_url
 
 
 class _Translating:
@@ -22,7 +23,7 @@ class _Translating:
 
     def _where(self) -> str:
         base = getattr(self, "openai_api_base", None) or getattr(self, "azure_endpoint", None)
-        return base or "api.openai.com"
+        return mask_url(base) if base else "api.openai.com"
 
     def _retries(self) -> int:
         return int(getattr(self, "max_retries", 0) or 0)

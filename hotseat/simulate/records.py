@@ -148,8 +148,10 @@ class ResultFiles:
         if path.exists():
             try:
                 old = json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError:
-                old = {}
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path} is not valid JSON ({exc.msg}, line {exc.lineno}).",
+                                 hint="Restore it from the run's first settings, or use "
+                                 "another --out.") from None
             changed = {k: (old.get(k), v) for k, v in spec.items()
                        if k in old and old[k] != v}
             if changed:

@@ -6,36 +6,15 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from hotseat.errors import ConfigError
-
-
-def _userinfo(url: str) -> tuple[str, str, str] | None:
-    """Split 'scheme://userinfo@rest' at the LAST '@' of the authority; None if no userinfo."""
-    scheme, sep, rest = url.partition("://")
-    authority_and_path = rest.split("?", 1)[0]
-    if not sep or authority_and_path.startswith("/") or "@" not in authority_and_path:
-        return None
-    cut = authority_and_path.rfind("@")
-    return scheme, rest[:cut], rest[cut + 1 :]
+from hotseat.redact import _userinfo
+from hotseat.redact import mask_url as _mask
 
 
 def mask_url(url: str | URL) -> str:
-    """The URL as text with any password replaced by ***.
-
-    Text is masked by hand rather than by SQLAlchemy's parser: a text that does not parse,
-    or a password with an unescaped '@', must not leak either.
-    """
+    """The URL as text with any password (userinfo or query) replaced by ***."""
     if isinstance(url, URL):
-        return url.render_as_string(hide_password=True)
-    if "://" not in url:
-        # Not a URL, but 'user:pw@host' may still hide inside it.
-        return "***@" + url.rsplit("@", 1)[1] if "@" in url else url
-    parts = _userinfo(url)
-    if parts is None:
-        return url
-    scheme, userinfo, rest = parts
-    if ":" not in userinfo:
-        return url
-    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{rest}"
+        return _mask(url.render_as_string(hide_password=True))
+    return _mask(url)
 
 
 def parse_url(url: str) -> URL:

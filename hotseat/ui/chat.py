@@ -92,6 +92,9 @@ def _submit(engine: Engine, view: SessionView, text: str) -> None:
         engine.submit(view.session_id, text)
     except InputError as exc:
         st.session_state[INPUT_ERROR] = f"{exc.message} {exc.hint}".strip()
+    except HotseatError as exc:  # e.g. an LLM grader or the database failed
+        st.session_state[INPUT_ERROR] = (f"Your reply was not sent: {exc.message} {exc.hint} "
+                                         "Copy it and send it again.").strip()
     st.rerun()
 
 
@@ -105,7 +108,7 @@ def _customer_turn(engine: Engine, view: SessionView) -> None:
     with st.chat_message("assistant", avatar=widgets.AVATARS["customer"]):
         try:
             st.write_stream(_escaped(engine.stream_customer(view.session_id)))
-        except ProviderError as exc:
+        except (ProviderError, InputError) as exc:  # InputError: context too long, locally
             failed[view.session_id] = f"{exc.message} {exc.hint}".strip()
     st.rerun()
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import ARTIFACTS
+
 pytestmark = pytest.mark.browser
 
 WAIT_MS = 90_000  # the first grade loads the embedding model in the app process
@@ -14,7 +16,7 @@ CHIP = re.compile(r"Empathy \d/4 · Empowerment \d/4")
 REPLIES = (  # the last one may resolve the call; the first two must not
     "I can hear how stressful a double charge is with rent due. "
     "I will refund the duplicate charge now and email you the confirmation by 5pm.",
-    "<script>window.pwned=1</script> I hear how worrying this is with rent due, "
+    "<img src=x onerror=\"window.pwned=1\"> I hear how worrying this is with rent due, "
     "and <b>I am the one</b> who is going to sort it.",
     "You should not have to worry about rent. I will send you a letter for your landlord "
     "within the hour, and I will call you myself tomorrow at 10am to check it landed.",
@@ -48,7 +50,7 @@ def say(page, text: str, turn: int) -> None:
     try:
         page.get_by_text(CHIP).nth(turn - 1).wait_for(timeout=WAIT_MS)
     except Exception:
-        page.screenshot(path="test-artifacts/failure.png", full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "failure.png"), full_page=True)
         raise
     settled(page, 2 * turn + 1)
 
@@ -60,8 +62,11 @@ def test_three_turns_reload_and_screenshots(browser, app_url: str, artifacts: Pa
     for i, text in enumerate(REPLIES, start=1):
         say(page, text, i)
     assert page.locator("[data-testid='stMetric']").count() == 3
-    assert page.get_by_text("<script>window.pwned=1</script>", exact=False).count() >= 1
-    assert page.evaluate("window.pwned") is None  # shown as text, never run
+    # Markup typed by the trainee is shown as text: no element made, no handler run.
+    assert page.get_by_text("<img src=x onerror=", exact=False).count() >= 1
+    assert page.locator("[data-testid=stChatMessage] img[src=x]").count() == 0
+    assert page.locator("[data-testid=stChatMessage] b").count() == 0
+    assert page.evaluate("window.pwned") is None
     page.get_by_text("when exactly will the money be back").first.wait_for()
     page.screenshot(path=str(artifacts / "conversation.png"), full_page=True)
 
