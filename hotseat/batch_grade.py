@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evaluators.grade import Evaluator, GradeRequest, Turn
 from hotseat.errors import HotseatError, InputError
+from hotseat.runner import run_bounded
 
 MAX_FIELD = 20_000  # characters; a longer reply is almost surely a broken row
 
@@ -149,21 +148,9 @@ def _grade(evaluator: Evaluator, job: Job) -> dict[str, Any]:
 
 
 def grade_stream(evaluator: Evaluator, work: Iterable[Job], concurrency: int = 4) -> Iterator[dict]:
-    """Grade with at most `concurrency` calls in flight; yield results in input order.
-
-    Reading stays lazy (a window of 2 x concurrency jobs), so a huge file streams.
-    """
-    if concurrency < 1:
-        raise InputError(f"Concurrency must be at least 1 (got {concurrency}).")
-    if concurrency == 1:
-        for job in work:
-            yield _grade(evaluator, job)
-        return
-    window: deque[Future[dict]] = deque()
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="grade") as pool:
-        for job in work:
-            window.append(pool.submit(_grade, evaluator, job))
-            if len(window) >= 2 * concurrency:
-                yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
+    """Grade with at most `concurrency` calls in flight; yield results in input order."""
+    for _job, result in run_bounded(lambda job: _grade(evaluator, job), work, concurrency,
+                                    ordered=True, name="grade"):
+        if isinstance(result, BaseException):
+            raise result  # _grade turns every expected failure into an error row; this is a bug
+        yield result

@@ -9,7 +9,9 @@ session (and the hash says exactly what it ran with).
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,6 +77,10 @@ class Engine:
         self._model = customer_model
         self._cards: dict[str, Card] = {}
         self._prompts: dict[str, CustomerPrompts] = {}
+        # One step at a time per session: two browser tabs on the same link (or a double
+        # click) must not both pass the "whose turn is it" check and write twice.
+        self._session_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._locks_guard = threading.Lock()
 
     # -- public API ---------------------------------------------------------------------
 
@@ -105,6 +111,10 @@ class Engine:
     def submit(self, session_id: str, text: str) -> TurnOutcome:
         """Grade the trainee's reply, move the mood, store the turn, decide the next move."""
         text = check_reply(text)
+        with self._lock_for(session_id):
+            return self._submit(session_id, text)
+
+    def _submit(self, session_id: str, text: str) -> TurnOutcome:
         session = self.store.get_session(session_id)
         state = self._state(session)
         if session.end_state is not None and state.pending is None:
@@ -144,6 +154,10 @@ class Engine:
         A ProviderError propagates; the agent turn is already stored and the pending
         line is kept, so calling this again retries.
         """
+        with self._lock_for(session_id):
+            yield from self._stream_customer(session_id)
+
+    def _stream_customer(self, session_id: str) -> Iterator[str]:
         session = self.store.get_session(session_id)
         state = self._state(session)
         pending = state.pending
@@ -248,6 +262,10 @@ class Engine:
         return self._model
 
     # -- internals ----------------------------------------------------------------------
+
+    def _lock_for(self, session_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._session_locks[session_id]
 
     def _card(self, session: SessionRecord) -> Card:
         if session.persona_hash not in self._cards:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from hotseat.engine import Engine
 from hotseat.engine.prompts import DEFAULT_PROMPTS_DIR
 from hotseat.errors import InputError
 from hotseat.personas import DEFAULT_PERSONAS_DIR, DIFFICULTIES, load_catalog
+from hotseat.runner import run_bounded
 from hotseat.settings import Settings
 from hotseat.simulate.conversation import run_conversation
 from hotseat.simulate.records import ConversationRecord, JobKey, ResultFiles
@@ -118,7 +118,8 @@ def run_simulation(
                                                plan.prompts_dir)
             return run_conversation(local.engine, local.bots[key.bot], key, plan.turns)
 
-        for key, result in _bounded(one, todo, plan.concurrency):
+        for key, result in run_bounded(one, todo, plan.concurrency, ordered=False,
+                                       name="simulate"):
             if isinstance(result, ConversationRecord):
                 files.add_result(result)
                 summary.finished += 1
@@ -132,26 +133,3 @@ def run_simulation(
                 if on_done:
                     on_done(None, row)
     return summary
-
-
-def _bounded(fn: Callable[[JobKey], ConversationRecord], keys: list[JobKey],
-             concurrency: int) -> Iterator[tuple[JobKey, ConversationRecord | BaseException]]:
-    """Yield (key, result or exception) as each finishes, at most `concurrency` at once."""
-    pending = iter(keys)
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="simulate") as pool:
-        running: dict[Future[ConversationRecord], JobKey] = {}
-        try:
-            for key in itertools.islice(pending, concurrency):
-                running[pool.submit(fn, key)] = key
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    key = running.pop(future)
-                    exc = future.exception()
-                    yield key, (exc if exc is not None else future.result())
-                    nxt = next(pending, None)
-                    if nxt is not None:
-                        running[pool.submit(fn, nxt)] = nxt
-        finally:
-            for future in running:
-                future.cancel()

@@ -233,3 +233,26 @@ def test_crash_between_customer_line_and_state_does_not_repeat_the_line(
     assert [t.role for t in resumed.transcript] == ["customer", "agent", "customer"]
     with pytest.raises(InputError, match="nothing to answer"):
         engine.say_customer(view.session_id)
+
+
+def test_two_tabs_submitting_at_once_store_one_reply(engine, store) -> None:
+    import threading
+
+    view = engine.start("ann", "double-charge")
+    results: list[str] = []
+
+    def send(text: str) -> None:
+        try:
+            engine.submit(view.session_id, text)
+            results.append("ok")
+        except InputError:
+            results.append("refused")
+
+    threads = [threading.Thread(target=send, args=(f"I will refund it now ({i}).",))
+               for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ok", "refused", "refused", "refused"]
+    assert [t.role for t in store.list_turns(view.session_id)] == ["customer", "agent"]
