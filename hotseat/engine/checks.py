@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hotseat.personas.card import Card
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
+_WORD = re.compile(r"[a-z0-9']+")
+ECHO_WORDS = 6  # this many words in a row taken from the agent's reply is an echo
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,12 @@ class LineRules:
     cooperative_phrases: tuple[str, ...]
     upset_intents: frozenset[str]
     strip_prefixes: tuple[str, ...]
+    # Word runs of the agent's last reply: small models often repeat the agent's
+    # commitment as if it were theirs ("I'm booking an engineer for 8am...").
+    echo_of: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
+
+    def with_echo(self, agent_reply: str) -> LineRules:
+        return replace(self, echo_of=frozenset(_runs(agent_reply)))
 
     @classmethod
     def from_data(cls, data: dict[str, Any], card: Card) -> LineRules:
@@ -51,9 +59,17 @@ def _normalise(text: str) -> str:
     return text.lower().replace("\u2019", "'").replace("\u2018", "'")
 
 
+def _runs(text: str) -> Iterator[tuple[str, ...]]:
+    words = _WORD.findall(_normalise(text))
+    for i in range(len(words) - ECHO_WORDS + 1):
+        yield tuple(words[i:i + ECHO_WORDS])
+
+
 def sentence_problem(sentence: str, intent: str, rules: LineRules) -> str | None:
     """Why this sentence cannot be said by the customer, or None when it is fine."""
     low = _normalise(sentence)
+    if rules.echo_of and any(run in rules.echo_of for run in _runs(sentence)):
+        return "role_reversal"
     for phrase in rules.agent_phrases:
         if phrase in low:
             return "role_reversal"

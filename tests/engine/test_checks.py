@@ -70,3 +70,19 @@ def test_name_label_and_quotes_are_stripped_without_a_repair() -> None:
 def test_stream_is_released_in_whole_sentences() -> None:
     chunks = ["Wh", "ere is ", "my money? I wa", "nt it back."]
     assert list(split_sentences(chunks)) == ["Where is my money?", "I want it back."]
+
+
+def test_customer_echoing_the_agents_commitment_is_cut() -> None:
+    agent = "I'm booking an engineer for 8am tomorrow and I'll call you at 10 to confirm."
+    rules = RULES.with_echo(agent)
+    result = Release()
+    line = ("It's not the modem, it's the line. I'm booking an engineer for 8am tomorrow "
+            "and I'll call you at 10 to confirm.")
+    pieces = list(release(_words(line), "push_back", rules, result))
+    assert "".join(pieces) == "It's not the modem, it's the line."
+    assert result.problem == "role_reversal"
+    # Quoting a few of the agent's words back is what customers do, and is fine.
+    ok = Release()
+    list(release(_words("You said 8am tomorrow. You'd better mean it."), "push_back",
+                 rules, ok))
+    assert ok.problem is None
