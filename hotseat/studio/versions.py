@@ -94,8 +94,10 @@ def save_new_version(store: Store, doc: Doc, text: str) -> SaveResult:
     if problems:
         return SaveResult(problems=problems)
     current = doc.read() if doc.path.is_file() else None
-    if current is not None and doc.problems(current) == []:
-        store.save_version(doc.kind, doc.key, current)  # no-op when already kept
+    if current is not None:
+        # Kept even when invalid (a hand edit on disk): publishing must never lose text.
+        key = doc.key if doc.problems(current) == [] else f"{doc.key}#invalid"
+        store.save_version(doc.kind, key, current)  # no-op when already kept
     content_hash = store.save_version(doc.kind, doc.key, text)
     changed = text != current
     if changed:

@@ -15,7 +15,7 @@ import streamlit as st
 from hotseat.engine import Engine, SessionView
 from hotseat.errors import HotseatError, InputError, ProviderError
 from hotseat.ui import widgets
-from hotseat.ui.factory import difficulties, scenario_cards
+from hotseat.ui.factory import card_problems, difficulties, scenario_cards
 from hotseat.ui.format import ARCHETYPE_ICONS, escape_markdown
 
 FAILED = "stream_failed"  # session id -> the provider error shown with a Retry button
@@ -35,6 +35,11 @@ def start_screen(engine: Engine) -> None:
     difficulty = st.radio("Difficulty", difficulties(), index=1, horizontal=True,
                           key="difficulty")
     cards = scenario_cards()
+    problems = card_problems()
+    if problems:
+        st.warning(f"{len(problems)} scenario card problem(s); those cards are hidden. "
+                   "A trainer can fix them in the Trainer studio:\n\n"
+                   + "\n".join(f"- `{p}`" for p in problems[:5]))
     cols = st.columns(2)
     for i, card in enumerate(cards):
         with cols[i % 2].container(border=True):

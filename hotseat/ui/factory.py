@@ -61,5 +61,11 @@ def scenario_cards() -> list[ScenarioCard]:
     return sorted(cards, key=lambda c: (c.archetype, c.name))
 
 
+@st.cache_data(show_spinner=False, ttl=30)
+def card_problems() -> list[str]:
+    """Cards that failed to load, as `file:line: field: message`, so none vanish silently."""
+    return [str(p) for p in load_catalog(personas_dir()).problems]
+
+
 def difficulties() -> list[str]:
     return list(DIFFICULTIES)

@@ -115,3 +115,21 @@ def test_end_state_is_announced(make_app, app_env) -> None:
     banners = [e.value for e in (*at.error, *at.warning, *at.info, *at.success)]
     assert any(word in " ".join(banners) for word in ("hung up", "supervisor", "Turn limit"))
     assert at.chat_input[0].disabled
+
+
+def test_a_broken_card_is_reported_not_silently_hidden(make_app, monkeypatch, tmp_path) -> None:
+    import shutil
+
+    from tests.app.conftest import ROOT
+
+    personas = tmp_path / "personas"
+    shutil.copytree(ROOT / "personas", personas)
+    (personas / "card-fraud.yaml").write_text("id: card-fraud\nname: [unclosed\n")
+    monkeypatch.setenv("HOTSEAT_PERSONAS_DIR", str(personas))
+    at = make_app()
+    at.run()
+    assert not at.exception
+    warning = "\n".join(w.value for w in at.warning)
+    assert "card-fraud.yaml:" in warning and "not valid YAML" in warning
+    keys = {b.key for b in at.button if b.key}
+    assert "start-double-charge" in keys and "start-card-fraud" not in keys

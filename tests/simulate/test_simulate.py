@@ -136,3 +136,35 @@ def test_resume_after_kill_has_no_duplicates(customer, tmp_path) -> None:
     keys = [(r["persona"], r["bot"], r["seed"], r["difficulty"]) for r in rows]
     assert len(keys) == len(set(keys)) == 8 * 2 * 2
     assert f"{before} already done" in done.stderr
+
+
+def test_llm_bots_play_the_rep_through_the_provider(customer, monkeypatch, tmp_path) -> None:
+    """--bot-mode llm: the rep's replies come from the model, told its style by prompts/."""
+    _env(monkeypatch, customer)
+    transfer_style = (ROOT / "prompts" / "trainee_transfer.md").read_text().strip()
+    rep_lines = {
+        "ideal": "That double charge with rent due is frightening. I'm reversing the "
+                 "duplicate now and I'll call you at 3pm today to confirm it landed.",
+        "transfer": "That's not my department, I'll transfer you to billing.",
+    }
+
+    def answer(body: dict) -> str:
+        system = body["messages"][0]["content"]
+        if "role-playing a customer-care agent" in system:  # a trainee-bot call
+            return rep_lines["transfer" if transfer_style in system else "ideal"]
+        return "Fine. When exactly?"
+
+    customer.responder = answer
+    out = tmp_path / "llm"
+    assert main(["simulate", "--persona", "double-charge", "--bot", "ideal", "transfer",
+                 "--seeds", "1", "--lexical", "--bot-mode", "llm", "--out", str(out)]) == 0
+    rows = {r["bot"]: r for r in _rows(out)}
+    assert set(rows) == {"ideal", "transfer"}
+    bot_calls = [b for b in customer.requests
+                 if "role-playing a customer-care agent" in b["messages"][0]["content"]]
+    assert bot_calls, "the bots never called the provider"
+    for bot, row in rows.items():
+        said = {t["text"] for t in row["turns"] if t["role"] == "agent"}
+        assert said == {rep_lines[bot]}
+    assert rows["ideal"]["end_state"] == "resolved"
+    assert rows["transfer"]["end_state"] in ("demands_supervisor", "hangs_up")

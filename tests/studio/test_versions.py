@@ -90,3 +90,14 @@ def test_prompt_yaml_error_has_line(dirs: dict[str, Path]) -> None:
     text = (dirs["prompts"] / "customer_parts.yaml").read_text(encoding="utf-8")
     problems = prompt_problems("customer_parts.yaml", text + "\nbroken: [\n", dirs["prompts"])
     assert problems and problems[0].field == "(yaml)" and problems[0].line > 1
+
+
+def test_invalid_hand_edit_on_disk_is_kept_before_publishing(dirs: dict[str, Path],
+                                                           store: Store) -> None:
+    doc = _card(dirs)
+    good = doc.read()
+    broken = good.replace("archetype: angry", "archetype: angry: oops")
+    doc.path.write_text(broken, encoding="utf-8")  # someone edited the file by hand
+    assert save_new_version(store, doc, good).ok
+    kept = store.list_versions(doc.kind, f"{doc.key}#invalid")
+    assert [v.content for v in kept] == [broken]
