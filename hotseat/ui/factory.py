@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -52,19 +53,29 @@ class ScenarioCard:
     difficulty: str
 
 
-@st.cache_data(show_spinner=False, ttl=30)  # short: a card the studio publishes shows soon
 def scenario_cards() -> list[ScenarioCard]:
     """The picker's cards, by archetype then name; cards that fail to load are skipped."""
-    catalog = load_catalog(personas_dir())
+    return _scenario_cards(str(personas_dir()))
+
+
+def card_problems() -> list[str]:
+    """Cards that failed to load, as `file:line: field: message`, so none vanish silently."""
+    return _card_problems(str(personas_dir()))
+
+
+# Keyed by folder (a trainer may point the app elsewhere); short-lived so a card the
+# studio publishes shows up soon.
+@st.cache_data(show_spinner=False, ttl=30)
+def _scenario_cards(folder: str) -> list[ScenarioCard]:
+    catalog = load_catalog(Path(folder))
     cards = [ScenarioCard(c.id, c.name, c.archetype, c.summary, c.difficulty)
              for c in catalog.cards.values()]
     return sorted(cards, key=lambda c: (c.archetype, c.name))
 
 
 @st.cache_data(show_spinner=False, ttl=30)
-def card_problems() -> list[str]:
-    """Cards that failed to load, as `file:line: field: message`, so none vanish silently."""
-    return [str(p) for p in load_catalog(personas_dir()).problems]
+def _card_problems(folder: str) -> list[str]:
+    return [str(p) for p in load_catalog(Path(folder)).problems]
 
 
 def difficulties() -> list[str]:
