@@ -188,3 +188,15 @@ def test_credentials_in_base_url_never_reach_errors(fake_settings: Settings) -> 
     with pytest.raises(ProviderUnavailable) as info:
         chat_model("customer", settings).invoke("hi")
     assert "url-secret" not in str(info.value) and "user:***@127.0.0.1" in str(info.value)
+
+
+def test_rejected_key_and_unknown_model_say_which_setting(fake_openai: FakeOpenAIServer,
+                                                          fake_settings: Settings) -> None:
+    from hotseat.errors import AuthenticationFailed
+
+    fake_openai.fault("401")
+    with pytest.raises(AuthenticationFailed, match="OPENAI_API_KEY"):
+        chat_model("customer", fake_settings).invoke("hi")
+    fake_openai.fault("404")
+    with pytest.raises(ConfigError, match=r"gpt-4.1-mini does not exist.*HOTSEAT_MODEL_"):
+        chat_model("customer", fake_settings).invoke("hi")

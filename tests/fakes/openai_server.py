@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Reply = str | dict | list
-FAULT_KINDS = ("429", "500", "latency", "cut", "malformed", "hang")
+FAULT_KINDS = ("429", "500", "401", "404", "latency", "cut", "malformed", "hang")
 
 
 @dataclass
@@ -168,6 +168,16 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "500":
             self._json(500, {"error": {"message": "The server had an error",
                                        "type": "server_error"}})
+            return True
+        if fault.kind == "401":
+            self._json(401, {"error": {"message": "Incorrect API key provided",
+                                       "type": "invalid_request_error",
+                                       "code": "invalid_api_key"}})
+            return True
+        if fault.kind == "404":
+            self._json(404, {"error": {"message": f"The model {body.get('model')} does not "
+                                       "exist", "type": "invalid_request_error",
+                                       "code": "model_not_found"}})
             return True
         if fault.kind == "malformed":
             self._raw(200, b'{"id": "chatcmpl-broken", "choices": [ {"message": ',
