@@ -100,8 +100,11 @@ def run_simulation(
     """Run every unfinished conversation of `plan`; results land in `out_dir`."""
     plan = check_plan(plan)
     files = ResultFiles(out_dir)
+    # A resumed run must mean the same thing: same bots, grader, provider and model.
     files.check_spec({"bot_mode": plan.bot_mode, "turns": plan.turns,
-                      "evaluator": make_evaluator().name})
+                      "evaluator": make_evaluator().name,
+                      "provider": settings.resolved_provider,
+                      "customer_model": settings.model_for("customer")})
     todo = [k for k in plan.jobs() if not files.is_finished(k)]
     summary = SimSummary(planned=len(plan.jobs()), skipped=len(plan.jobs()) - len(todo),
                          repaired_bytes=files.repaired_bytes)

@@ -168,3 +168,17 @@ def test_llm_bots_play_the_rep_through_the_provider(customer, monkeypatch, tmp_p
         assert said == {rep_lines[bot]}
     assert rows["ideal"]["end_state"] == "resolved"
     assert rows["transfer"]["end_state"] in ("demands_supervisor", "hangs_up")
+
+
+def test_resuming_with_another_model_is_refused(customer, monkeypatch, tmp_path,
+                                                capsys) -> None:
+    _env(monkeypatch, customer)
+    out = tmp_path / "run"
+    assert main(["simulate", "--persona", "double-charge", "--bot", "ideal", "--seeds", "1",
+                 "--lexical", "--out", str(out)]) == 0
+    monkeypatch.setenv("HOTSEAT_MODEL_CUSTOMER", "gpt-5-mini")
+    assert main(["simulate", "--persona", "double-charge", "--bot", "ideal", "--seeds", "2",
+                 "--lexical", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "different settings" in err and "gpt-5-mini" in err
+    assert len(_rows(out)) == 1  # nothing mixed in
