@@ -136,10 +136,11 @@ def _told(prompts: CustomerPrompts, card: Card, revealed: list[str]) -> str:
     return "\n".join([prompts.parts["told_header"], *items])
 
 
-def render_system(prompts: CustomerPrompts, card: Card, mood: Mood, choice: IntentChoice,
-                  revealed: list[str], earlier: str) -> str:
+def render_system(prompts: CustomerPrompts, card: Card, earlier: str) -> str:
+    # Only what stays the same from turn to turn lives here, so a local model reuses the
+    # processed system prompt and past turns (llama.cpp's prefix cache); the mood, what was
+    # told and the intent's examples go in the final message (render_turn).
     p = prompts.parts
-    examples = card.lines.for_intent(choice.intent)[:MAX_EXAMPLES]
     return _fill(
         prompts.system,
         name=card.name,
@@ -151,13 +152,25 @@ def render_system(prompts: CustomerPrompts, card: Card, mood: Mood, choice: Inte
         what_happened=" ".join(card.scenario.what_happened.split()),
         customer_knows="\n".join(f"- {k}" for k in card.scenario.customer_knows),
         history=_history(prompts, card),
-        mood_words=mood_words(mood, p),
+        earlier=earlier,
+    )
+
+
+def render_turn(prompts: CustomerPrompts, card: Card, mood: Mood, choice: IntentChoice,
+                end_state: str | None, revealed: list[str], reply: str) -> str:
+    examples = card.lines.for_intent(choice.intent)[:MAX_EXAMPLES]
+    return _fill(
+        prompts.turn,
+        mood_words=mood_words(mood, prompts.parts),
         anger=f"{mood.anger:.1f}",
         fear=f"{mood.fear:.1f}",
         trust=f"{mood.trust:.1f}",
         told=_told(prompts, card, revealed),
-        earlier=earlier,
         examples="\n".join(f"- {line}" for line in examples),
+        reply=reply,
+        instruction=instruction(prompts, card, choice, end_state),
+        name=card.name,
+        archetype=card.archetype,
     )
 
 
@@ -183,9 +196,8 @@ def build_messages(
     if not transcript or transcript[-1].role != "agent":
         raise ValueError("the transcript must end with the agent reply to answer")
     *older, last = transcript
-    final = HumanMessage(_fill(prompts.turn, reply=last.text,
-                               instruction=instruction(prompts, card, choice, end_state),
-                               name=card.name, archetype=card.archetype))
+    final = HumanMessage(render_turn(prompts, card, mood, choice, end_state, revealed,
+                                     last.text))
     past = [_as_message(prompts, t) for t in older]
 
     def summary(dropped: int) -> str:
@@ -198,8 +210,7 @@ def build_messages(
         return " ".join(text.split()) + "\n"
 
     # Reserve room for the longest summary, then keep the newest turns that fit.
-    system_max = SystemMessage(render_system(prompts, card, mood, choice, revealed,
-                                             summary(len(older))))
+    system_max = SystemMessage(render_system(prompts, card, summary(len(older))))
     room = budget - count_tokens([system_max, final], model)
     kept = 0
     for msg in reversed(past):
@@ -209,8 +220,7 @@ def build_messages(
         room -= cost
         kept += 1
     dropped = len(past) - kept
-    system = SystemMessage(render_system(prompts, card, mood, choice, revealed,
-                                         summary(dropped)))
+    system = SystemMessage(render_system(prompts, card, summary(dropped)))
     return [system, *past[dropped:], final]
 
 

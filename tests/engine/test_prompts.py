@@ -22,8 +22,8 @@ def _build(card=CARD, turns=None, choice=None, end=None, revealed=(), budget=140
 def test_prompt_carries_mood_intent_and_the_wrapped_reply() -> None:
     msgs = _build()
     system, last = msgs[0].content, msgs[-1].content
-    assert "Dana Whitfield" in system and "anger 8.0/10" in system and "furious" in system
-    assert last.startswith('The agent says: "I hear you."')
+    assert "Dana Whitfield" in system and "anger 8.0/10" in last and "furious" in last
+    assert '\nThe agent says: "I hear you."' in last  # the wrapper FACTS.md found keeps roles
     assert "Reply as Dana Whitfield, the angry customer" in last
     assert "Vent." in last
 
@@ -32,7 +32,7 @@ def test_reveal_puts_the_fact_in_the_instruction_and_then_in_memory() -> None:
     choice = IntentChoice(intent="reveal", fact_id="overdraft")
     msgs = _build(choice=choice, revealed=["overdraft"])
     assert "overdraft fee" in msgs[-1].content
-    assert "You have already told the agent" in msgs[0].content
+    assert "You have already told the agent" in msgs[-1].content
 
 
 def test_end_state_instruction_is_added() -> None:
@@ -88,3 +88,15 @@ def test_every_card_renders() -> None:
         card = load_card(path)
         for intent in ("vent", "push_back", "accept", "thank_close"):
             assert card.name in _build(card=card, choice=IntentChoice(intent=intent))[0].content
+
+
+def test_system_prompt_and_past_turns_stay_the_same_from_turn_to_turn() -> None:
+    """So a local model's prefix cache covers everything but the newest turn."""
+    turns = [PromptTurn("customer", "Fix it."), PromptTurn("agent", "I hear you.")]
+    first = _build(turns=turns)
+    calmer = Mood(anger=3.0, fear=1.0, trust=6.0)
+    later_turns = [*turns, PromptTurn("customer", "Well?"), PromptTurn("agent", "Refund today.")]
+    second = build_messages(PROMPTS, CARD, calmer, IntentChoice(intent="accept"), None,
+                            later_turns, ["overdraft"], [], MODEL, 1400)
+    assert second[0].content == first[0].content
+    assert "anger 3.0/10" in second[-1].content and "anger 3.0" not in second[0].content

@@ -139,6 +139,10 @@ def test_offline_suggestion_keeps_facts_and_adds_what_was_missing(
          {"policy_wall"}, set()),
         ("You charged me twice!", "I am the one who is going to sort this out for you.",
          {"ownership"}, set()),
+        # An offer phrased as a question is still options with a time.
+        ("My internet is down again!", "I'm not passing you anywhere. Do you want the engineer "
+         "at 8am, or a hotspot couriered to you within two hours?",
+         {"ownership", "options", "time_frame"}, {"transfer"}),
     ],
 )
 def test_detector_context_rules(offline: OfflineEvaluator, customer: str, reply: str,
