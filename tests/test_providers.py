@@ -200,3 +200,16 @@ def test_rejected_key_and_unknown_model_say_which_setting(fake_openai: FakeOpenA
     fake_openai.fault("404")
     with pytest.raises(ConfigError, match=r"gpt-4.1-mini does not exist.*HOTSEAT_MODEL_"):
         chat_model("customer", fake_settings).invoke("hi")
+
+
+def test_azure_streams_through_its_deployment_url(fake_openai: FakeOpenAIServer) -> None:
+    endpoint = fake_openai.base_url.removesuffix("/v1")
+    settings = load_settings(environ={
+        "HOTSEAT_PROVIDER": "azure", "AZURE_OPENAI_API_KEY": "az-key",
+        "AZURE_OPENAI_ENDPOINT": endpoint, "HOTSEAT_MODEL_CUSTOMER": "customer-deploy"})
+    fake_openai.script("Azure says hello")
+    chunks = [str(c.content) for c in chat_model("customer", settings).stream("hi")]
+    assert "".join(chunks) == "Azure says hello"
+    assert fake_openai.request_headers[-1]["api-key"] == "az-key"
+    assert fake_openai.request_paths[-1].startswith(
+        "/openai/deployments/customer-deploy/chat/completions?api-version=")

@@ -34,6 +34,7 @@ class _State:
     faults: deque[Fault] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
     responder: Callable[[dict[str, Any]], Reply] | None = None
     latency_s: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -91,6 +92,7 @@ class FakeOpenAIServer:
             self._state.faults.clear()
             self._state.requests.clear()
             self._state.headers.clear()
+            self._state.paths.clear()
             self._state.responder = None
             self._state.latency_s = 0.0
 
@@ -118,6 +120,10 @@ class FakeOpenAIServer:
     def request_headers(self) -> list[dict[str, str]]:
         return self._state.headers
 
+    @property
+    def request_paths(self) -> list[str]:
+        return self._state.paths
+
 
 class _Handler(BaseHTTPRequestHandler):
     state: _State
@@ -135,7 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
-        if not self.path.rstrip("/").endswith("/chat/completions"):
+        # Azure puts the deployment in the path and the API version in the query.
+        if not self.path.split("?", 1)[0].rstrip("/").endswith("/chat/completions"):
             self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
             return
         try:
@@ -146,6 +153,7 @@ class _Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             self.state.requests.append(body)
             self.state.headers.append({k.lower(): v for k, v in self.headers.items()})
+            self.state.paths.append(self.path)
             fault = self.state.faults.popleft() if self.state.faults else None
         if self.state.latency_s:
             self._sleep(self.state.latency_s)
