@@ -9,7 +9,7 @@ _SECRET_PARAMS = re.compile(r"([?&](?:password|sslpassword|api[-_]?key|key|token
                             re.IGNORECASE)
 
 
-def _userinfo(url: str) -> tuple[str, str, str] | None:
+def split_userinfo(url: str) -> tuple[str, str, str] | None:
     """Split 'scheme://userinfo@rest' at the LAST '@' of the authority; None if no userinfo."""
     scheme, sep, rest = url.partition("://")
     authority_and_path = rest.split("?", 1)[0]
@@ -29,7 +29,7 @@ def mask_url(url: str) -> str:
     if "://" not in text:
         # Not a URL, but 'user:pw@host' may still hide inside it.
         return "***@" + text.rsplit("@", 1)[1] if "@" in text else text
-    parts = _userinfo(text)
+    parts = split_userinfo(text)
     if parts is None:
         return text
     scheme, userinfo, rest = parts

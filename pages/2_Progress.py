@@ -19,5 +19,5 @@ if not rows:
 st.markdown("**Trend over sessions**")
 st.altair_chart(charts.progress_trend(trend_rows(rows)), width="stretch")
 st.markdown("**Average per scenario**")
-st.altair_chart(charts.per_scenario(scenario_rows(rows)), width="stretch")
+st.altair_chart(charts.averages(scenario_rows(rows), "scenario"), width="stretch")
 st.dataframe(rows, hide_index=True)

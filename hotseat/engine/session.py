@@ -116,7 +116,8 @@ class Engine:
 
     def _submit(self, session_id: str, text: str) -> TurnOutcome:
         session = self.store.get_session(session_id)
-        state = self._state(session)
+        turns = self.store.list_turns(session_id)
+        state = self._state(session, turns)
         if session.end_state is not None and state.pending is None:
             raise InputError(
                 f"This conversation has ended ({session.end_state.replace('_', ' ')}).",
@@ -126,7 +127,6 @@ class Engine:
             raise InputError("The customer has not answered your last reply yet.",
                              hint="Stream the customer's line first (retry if it failed).")
         card = self._card(session)
-        turns = self.store.list_turns(session_id)
         request = GradeRequest(
             customer=next(t.text for t in reversed(turns) if t.role == "customer"),
             reply=text,
@@ -159,14 +159,14 @@ class Engine:
 
     def _stream_customer(self, session_id: str) -> Iterator[str]:
         session = self.store.get_session(session_id)
-        state = self._state(session)
+        turns = self.store.list_turns(session_id)
+        state = self._state(session, turns)
         pending = state.pending
         if pending is None:
             raise InputError("The customer has nothing to answer yet.",
                              hint="Submit the trainee's reply first.")
         card = self._card(session)
         prompts = self._prompts_for(session)
-        turns = self.store.list_turns(session_id)
         messages = self.customer_messages(card, prompts, state, pending, turns)
         last_agent = next((t.text for t in reversed(turns) if t.role == "agent"), "")
         rules = LineRules.from_data(prompts.checks, card).with_echo(last_agent)
@@ -192,9 +192,9 @@ class Engine:
 
     def view(self, session_id: str) -> SessionView:
         session = self.store.get_session(session_id)
-        state = self._state(session)
-        card = self._card(session)
         turns = self.store.list_turns(session_id)
+        state = self._state(session, turns)
+        card = self._card(session)
         if state.pending is not None:
             awaiting = "customer"
         elif session.end_state is not None:
@@ -280,13 +280,13 @@ class Engine:
             self._prompts[session.prompt_hash] = prompts_from_content(content)
         return self._prompts[session.prompt_hash]
 
-    def _state(self, session: SessionRecord) -> EngineState:
+    def _state(self, session: SessionRecord, turns: list[TurnRecord]) -> EngineState:
         if not session.state:
             raise InputError(f"Session {session.id!r} was not started by the engine.",
                              hint="Start sessions with Engine.start().")
         state = EngineState.model_validate(session.state)
         if state.pending is not None:
-            last = self.store.list_turns(session.id)[-1]
+            last = turns[-1]
             if last.role == "customer":
                 # Killed after the customer line was stored but before the state was:
                 # the line has been spoken, so it is not owed again.

@@ -6,8 +6,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from hotseat.errors import ConfigError
-from hotseat.redact import _userinfo
 from hotseat.redact import mask_url as _mask
+from hotseat.redact import split_userinfo
 
 
 def mask_url(url: str | URL) -> str:
@@ -25,7 +25,7 @@ def parse_url(url: str) -> URL:
             hint="Set db_url (HOTSEAT_DB_URL), e.g. sqlite:///hotseat.db.",
         )
     url = url.strip()
-    parts = _userinfo(url)
+    parts = split_userinfo(url)
     if parts is not None and "@" in parts[1]:
         # SQLAlchemy would split at the first '@' and send half the password as the host.
         raise ConfigError(

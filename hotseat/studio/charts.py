@@ -7,15 +7,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from hotseat.ui.charts import averages  # shared with the progress page
 
-def averages(rows: list[dict[str, Any]], column: str) -> alt.Chart:
-    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        x=alt.X("score:Q", title="Average score (0-4)", scale=alt.Scale(domain=[0, 4])),
-        y=alt.Y(f"{column}:N", title=None),
-        color=alt.Color("axis:N", title=None),
-        yOffset="axis:N",
-        tooltip=[f"{column}:N", "axis:N", "score:Q"],
-    ).properties(height=alt.Step(14))
+__all__ = ["anti_patterns", "averages", "trend"]
 
 
 def trend(rows: list[dict[str, Any]]) -> alt.Chart:

@@ -33,10 +33,12 @@ def progress_trend(rows: list[dict[str, object]]) -> alt.Chart:
     ).properties(height=240)
 
 
-def per_scenario(rows: list[dict[str, object]]) -> alt.Chart:
+def averages(rows: list[dict[str, object]], column: str) -> alt.Chart:
+    """Average score per `column` value (scenario, trainee), one bar per axis."""
     return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
         x=alt.X("score:Q", title="Average score (0-4)", scale=alt.Scale(domain=[0, 4])),
-        y=alt.Y("scenario:N", title=None),
+        y=alt.Y(f"{column}:N", title=None),
         color=alt.Color("axis:N", title=None),
         yOffset="axis:N",
+        tooltip=[f"{column}:N", "axis:N", "score:Q"],
     ).properties(height=alt.Step(14))
