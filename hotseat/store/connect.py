@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +64,7 @@ def _setup_sqlite(engine: Engine, *, memory: bool) -> None:
                 # committed. synchronous=NORMAL keeps that guarantee (only an OS crash or
                 # power loss can drop the last commits) without an fsync on every turn,
                 # which measured as most of the engine's per-turn overhead.
-                cursor.execute("PRAGMA journal_mode=WAL")
+                _switch_to_wal(cursor)
                 cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
@@ -75,3 +77,24 @@ def _setup_sqlite(engine: Engine, *, memory: bool) -> None:
         # then writes (add_turn reads the next index) can fail at once with SQLITE_BUSY
         # when another writer got in between, without waiting for the busy timeout.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """Set WAL, waiting out other connections doing the same on a fresh file.
+
+    Changing the journal mode needs an exclusive lock, and SQLite answers "database is
+    locked" at once instead of calling the busy handler: three processes opening a new
+    database together failed about 1 time in 20. So retry here, up to the busy timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    delay = 0.005
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
