@@ -107,7 +107,7 @@ class MiniLM:
         with self._lock, self._blas.limit(limits=1, user_api="blas"):
             hidden = self._forward(ids, positions, segment)
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        pooled = np.add.reduceat(hidden, starts, axis=0) / lengths[:, None]
+        pooled = np.add.reduceat(hidden, starts, axis=0) / lengths[:, None].astype(np.float32)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def _forward(self, ids: np.ndarray, positions: np.ndarray,
@@ -121,6 +121,9 @@ class MiniLM:
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         tokens, hidden = x.shape
         head = hidden // N_HEADS
+        # A NumPy float64 scalar (np.sqrt(head)) would silently promote every later layer
+        # to float64 under NumPy 2 and double the cost; keep the whole pass in float32.
+        scale = np.float32(1.0 / np.sqrt(head))
         bias = np.where(segment[:, None] == segment[None, :], 0.0, -1e9).astype(np.float32)
         for i in range(self._n_layers):
             p = f"encoder.layer.{i}."
@@ -134,7 +137,9 @@ class MiniLM:
             # One fused projection for q, k and v: fewer, larger matmuls run faster.
             qkv = x @ w[p + "qkv.weight"] + w[p + "qkv.bias"]
             q, k, v = (heads(np.ascontiguousarray(t)) for t in np.split(qkv, 3, axis=1))
-            scores = q @ k.transpose(0, 2, 1) / np.sqrt(head) + bias
+            scores = q @ k.transpose(0, 2, 1)
+            scores *= scale
+            scores += bias
             scores -= scores.max(-1, keepdims=True)
             probs = np.exp(scores)
             probs /= probs.sum(-1, keepdims=True)
