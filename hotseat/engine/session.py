@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,7 +79,12 @@ class Engine:
         self._prompts: dict[str, CustomerPrompts] = {}
         # One step at a time per session: two browser tabs on the same link (or a double
         # click) must not both pass the "whose turn is it" check and write twice.
-        self._session_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        # Weak values: a session's lock lives only while a step holds it, so a server that
+        # has seen thousands of sessions keeps no lock for any of them. Other processes on
+        # the same database are kept out by the store's expect_index check instead.
+        self._session_locks: weakref.WeakValueDictionary[str, threading.Lock] = (
+            weakref.WeakValueDictionary()
+        )
         self._locks_guard = threading.Lock()
 
     # -- public API ---------------------------------------------------------------------
@@ -102,10 +107,8 @@ class Engine:
         state = EngineState.fresh(card)
         # Scripted, not generated: small models open in the agent's voice (FACTS.md).
         opening = _pick(card.lines.opening, seed)
-        self.store.add_turn(session.id, NewTurn(role="customer", text=opening,
-                                                intent="opening",
-                                                mood_after=mood_numbers(state.mood)))
-        self._save_state(session.id, state)
+        self._add_turn(session.id, 0, NewTurn(role="customer", text=opening, intent="opening",
+                                             mood_after=mood_numbers(state.mood)), state)
         return self.view(session.id)
 
     def submit(self, session_id: str, text: str) -> TurnOutcome:
@@ -138,12 +141,11 @@ class Engine:
         grade = self.evaluator.grade(request)
         grade_ms = (time.perf_counter() - started) * 1000
         before, fired, choice, end_state = state.advance(card, grade, text)
-        record = self.store.add_turn(session_id, NewTurn(
+        record = self._add_turn(session_id, len(turns), NewTurn(
             role="agent", text=text, mood_after=mood_numbers(state.mood),
             grade=grade.model_dump(mode="json"), latency_ms=grade_ms,
             model=self.evaluator.name,
-        ))
-        self._save_state(session_id, state, end_state)
+        ), state, end_state)
         return TurnOutcome(session_id=session_id, turn_index=record.index, grade=grade,
                            mood_before=before, mood_after=state.mood, fired=fired,
                            intent=choice.intent, fact_id=choice.fact_id, end_state=end_state)
@@ -176,15 +178,14 @@ class Engine:
         yield from speak(self.customer_model, self.model_name, messages, pending.intent,
                          rules, fallback, line)
         latency_ms = (time.perf_counter() - started) * 1000
-        self.store.add_turn(session_id, NewTurn(
+        state.pending = None
+        state.repairs += int(line.repaired)
+        self._add_turn(session_id, len(turns), NewTurn(
             role="customer", text=line.text, intent=pending.intent,
             mood_after=mood_numbers(state.mood), prompt_tokens=line.prompt_tokens,
             completion_tokens=line.completion_tokens, cost_usd=line.cost_usd,
             latency_ms=latency_ms, model=self.model_name, repaired=line.repaired,
-        ))
-        state.pending = None
-        state.repairs += int(line.repaired)
-        self._save_state(session_id, state)
+        ), state)
 
     def say_customer(self, session_id: str) -> str:
         """The whole next customer line at once (for batch runs and tests)."""
@@ -266,7 +267,10 @@ class Engine:
 
     def _lock_for(self, session_id: str) -> threading.Lock:
         with self._locks_guard:
-            return self._session_locks[session_id]
+            lock = self._session_locks.get(session_id)
+            if lock is None:
+                lock = self._session_locks[session_id] = threading.Lock()
+            return lock
 
     def _card(self, session: SessionRecord) -> Card:
         if session.persona_hash not in self._cards:
@@ -284,15 +288,18 @@ class Engine:
         if not session.state:
             raise InputError(f"Session {session.id!r} was not started by the engine.",
                              hint="Start sessions with Engine.start().")
-        state = EngineState.model_validate(session.state)
-        if state.pending is not None:
-            last = turns[-1]
-            if last.role == "customer":
-                # Killed after the customer line was stored but before the state was:
-                # the line has been spoken, so it is not owed again.
-                state.pending = None
-                state.repairs += int(last.repaired)
-        return state
+        return EngineState.model_validate(session.state)
+
+    def _add_turn(self, session_id: str, index: int, turn: NewTurn, state: EngineState,
+                  end_state: str | None = None) -> TurnRecord:
+        """Store a turn and the state after it in one commit, at the index we read.
+
+        One commit: a crash can't leave a turn without the mood it caused. The index
+        check: another process stepping the same session makes this one fail cleanly.
+        """
+        return self.store.add_turn(session_id, turn, expect_index=index, end_state=end_state,
+                                   mood=mood_numbers(state.mood),
+                                   state=state.model_dump(mode="json"))
 
     def _save_state(self, session_id: str, state: EngineState,
                     end_state: str | None = None) -> None:

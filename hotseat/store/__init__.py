@@ -1,6 +1,6 @@
 """Persistence of trainees, sessions, turns and persona/prompt versions (SQLite or any URL)."""
 
-from hotseat.store.errors import StoreError
+from hotseat.store.errors import SessionConflict, StoreError
 from hotseat.store.records import (
     NewTurn,
     SessionRecord,
@@ -12,6 +12,7 @@ from hotseat.store.store import Store
 
 __all__ = [
     "NewTurn",
+    "SessionConflict",
     "SessionRecord",
     "Store",
     "StoreError",

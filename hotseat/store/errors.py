@@ -7,3 +7,7 @@ from hotseat.errors import HotseatError
 
 class StoreError(HotseatError):
     """The session store cannot do what was asked; the message names the id or the setting."""
+
+
+class SessionConflict(StoreError):
+    """Another writer added a turn to the session after the caller read it."""

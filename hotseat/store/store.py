@@ -34,7 +34,7 @@ from hotseat.store.convert import (
     version_record,
     versions_query,
 )
-from hotseat.store.errors import StoreError
+from hotseat.store.errors import SessionConflict, StoreError
 from hotseat.store.migrations import migrate
 from hotseat.store.models import BlobRow, SessionRow, TraineeRow, TurnRow, VersionRow
 from hotseat.store.records import (
@@ -213,21 +213,10 @@ class Store:
         mood: dict[str, float] | None = None,
         state: dict[str, Any] | None = None,
     ) -> SessionRecord:
-        if end_state is not None:
-            check_name(end_state, "end_state")
-        if mood is not None:
-            mood = check_json_document(validated(dict[str, float], mood, "mood"), "mood")
-        if state is not None:
-            state = check_json_document(validated(dict[str, Any], state, "state"), "state")
+        update = _session_update(end_state, mood, state)
         with self._tx(f"updating session {session_id!r}") as s:
             row = self._session_row(s, session_id, lock=True)
-            if end_state is not None:
-                row.end_state = end_state
-            if mood is not None:
-                row.mood = mood
-            if state is not None:
-                row.state = state
-            row.updated_at = utcnow()
+            _apply(row, update)
             s.flush()
             return self._session_record(s, row)
 
@@ -246,7 +235,22 @@ class Store:
 
     # -- turns ----------------------------------------------------------------------------
 
-    def add_turn(self, session_id: str, turn: NewTurn) -> TurnRecord:
+    def add_turn(
+        self,
+        session_id: str,
+        turn: NewTurn,
+        *,
+        expect_index: int | None = None,
+        end_state: str | None = None,
+        mood: dict[str, float] | None = None,
+        state: dict[str, Any] | None = None,
+    ) -> TurnRecord:
+        """Append a turn; with end_state/mood/state, update the session in the same commit.
+
+        expect_index guards read-then-write callers: if another process or window added a
+        turn since the caller read the session, nothing is written and SessionConflict
+        says so, instead of a second reply landing on top of the first.
+        """
         if not isinstance(turn, NewTurn):
             turn = validated(NewTurn, turn, "turn")
         check_text(turn.text, "turn text")
@@ -254,20 +258,30 @@ class Store:
             if getattr(turn, field) is not None:
                 check_text(getattr(turn, field), f"turn {field}")
         check_json_document(turn.grade, "turn grade")
+        update = _session_update(end_state, mood, state)
         with self._tx(f"adding a turn to session {session_id!r}") as s:
             # The row lock (PostgreSQL) or the write lock (SQLite) makes the index unique.
             session = self._session_row(s, session_id, lock=True)
             last = s.scalar(
                 select(func.max(TurnRow.turn_index)).where(TurnRow.session_id == session_id)
             )
+            index = 0 if last is None else last + 1
+            if expect_index is not None and index != expect_index:
+                raise SessionConflict(
+                    f"Session {session_id!r} changed while this turn was being prepared: "
+                    f"it now has {index} turns, not {expect_index}.",
+                    hint="Another window or process answered first; reload the "
+                    "conversation to see the latest turn.",
+                )
             now = utcnow()
             row = TurnRow(
                 session_id=session_id,
-                turn_index=0 if last is None else last + 1,
+                turn_index=index,
                 created_at=now,
                 **turn.model_dump(include=set(NewTurn.model_fields)),  # a TurnRecord copies too
             )
             s.add(row)
+            _apply(session, update)
             session.updated_at = now
             s.flush()
             return turn_record(row)
@@ -351,3 +365,25 @@ class Store:
     def _session_record(self, s: Session, row: SessionRow) -> SessionRecord:
         name = s.scalar(select(TraineeRow.name).where(TraineeRow.id == row.trainee_id))
         return session_record(row, str(name))
+
+
+def _session_update(
+    end_state: str | None, mood: dict[str, float] | None, state: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The checked session fields to change (None means leave as is)."""
+    update: dict[str, Any] = {}
+    if end_state is not None:
+        update["end_state"] = check_name(end_state, "end_state")
+    if mood is not None:
+        update["mood"] = check_json_document(validated(dict[str, float], mood, "mood"), "mood")
+    if state is not None:
+        update["state"] = check_json_document(
+            validated(dict[str, Any], state, "state"), "state"
+        )
+    return update
+
+
+def _apply(row: SessionRow, update: dict[str, Any]) -> None:
+    for field, value in update.items():
+        setattr(row, field, value)
+    row.updated_at = utcnow()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+import hotseat.store.store as store_module
 from hotseat.engine import Engine
 from hotseat.errors import InputError, ProviderError
 from hotseat.personas import card_content, get_card
-from hotseat.store import Store
+from hotseat.store import SessionConflict, Store
 from tests.engine.helpers import GOOD, ScriptedEvaluator
 
 
@@ -212,27 +213,50 @@ def test_grader_sees_the_last_customer_line_and_scenario(engine, evaluator) -> N
     assert request.persona_id == "double-charge" and "rent" in (request.scenario or "")
 
 
-def test_crash_between_customer_line_and_state_does_not_repeat_the_line(
+def test_a_turn_and_the_state_after_it_commit_together(
         fake_settings, store, evaluator, fake_openai, monkeypatch) -> None:
     engine = Engine(fake_settings, store, evaluator)
     view = engine.start("ann", "double-charge")
     engine.submit(view.session_id, "I will refund the duplicate today.")
-    fake_openai.script("Fine. Today, you said.")
-    real_update = store.update_session
+    fake_openai.script("Fine. Today, you said.", "Fine. Today, you said.")
 
-    def crash(*args, **kwargs):  # the process dies right after the line is stored
+    def crash(*args, **kwargs):  # the process dies after the turn row, before the state
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "update_session", crash)
+    monkeypatch.setattr(store_module, "_apply", crash)
     with pytest.raises(KeyboardInterrupt):
         engine.say_customer(view.session_id)
-    monkeypatch.setattr(store, "update_session", real_update)
+    monkeypatch.undo()
 
-    resumed = Engine(fake_settings, store, evaluator).view(view.session_id)
-    assert resumed.awaiting == "agent"
-    assert [t.role for t in resumed.transcript] == ["customer", "agent", "customer"]
-    with pytest.raises(InputError, match="nothing to answer"):
-        engine.say_customer(view.session_id)
+    resumed = Engine(fake_settings, store, evaluator)
+    # Neither half landed: the line is still owed, so a retry speaks it once.
+    assert resumed.view(view.session_id).awaiting == "customer"
+    assert [t.role for t in store.list_turns(view.session_id)] == ["customer", "agent"]
+    assert resumed.say_customer(view.session_id) == "Fine. Today, you said."
+    after = resumed.view(view.session_id)
+    assert after.awaiting == "agent"
+    assert [t.role for t in after.transcript] == ["customer", "agent", "customer"]
+
+
+def test_another_process_answering_first_makes_the_stale_step_fail_cleanly(
+        fake_settings, store, fake_openai) -> None:
+    # Two engines with separate locks stand for two app processes on one database.
+    other = Engine(fake_settings, store, ScriptedEvaluator())
+
+    class RacingEvaluator(ScriptedEvaluator):
+        def grade(self, request):  # type: ignore[no-untyped-def]
+            if len(self.requests) == 0:  # while we grade, the other process submits
+                other.submit(session_id, "I will refund it now (other tab).")
+            return super().grade(request)
+
+    engine = Engine(fake_settings, store, RacingEvaluator())
+    session_id = engine.start("ann", "double-charge").session_id
+    with pytest.raises(SessionConflict, match="changed while"):
+        engine.submit(session_id, "I will refund it today.")
+    turns = store.list_turns(session_id)
+    assert [(t.role, t.text) for t in turns[1:]] == [
+        ("agent", "I will refund it now (other tab).")]
+    assert engine.view(session_id).awaiting == "customer"  # the winner's state stands
 
 
 def test_two_tabs_submitting_at_once_store_one_reply(engine, store) -> None:
