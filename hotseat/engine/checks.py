@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from hotseat.errors import ConfigError
 from hotseat.personas.card import Card
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
@@ -29,6 +30,7 @@ class LineRules:
     cooperative_phrases: tuple[str, ...]
     upset_intents: frozenset[str]
     strip_prefixes: tuple[str, ...]
+    agent_patterns: tuple[re.Pattern[str], ...] = ()
     # Word runs of the agent's last reply: small models often repeat the agent's
     # commitment as if it were theirs ("I'm booking an engineer for 8am...").
     echo_of: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
@@ -51,7 +53,19 @@ class LineRules:
             cooperative_phrases=tuple(p.lower() for p in data["cooperative_phrases"]),
             upset_intents=frozenset(data["upset_intents"]),
             strip_prefixes=prefixes,
+            agent_patterns=tuple(_compile(p) for p in data.get("agent_patterns") or []),
         )
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(
+            f"customer_checks.yaml: agent_patterns entry {pattern!r} is not a valid "
+            f"regular expression ({exc}).",
+            hint="Fix the pattern; in single-quoted YAML write an apostrophe as ''.",
+        ) from None
 
 
 def _normalise(text: str) -> str:
@@ -73,6 +87,8 @@ def sentence_problem(sentence: str, intent: str, rules: LineRules) -> str | None
     for phrase in rules.agent_phrases:
         if phrase in low:
             return "role_reversal"
+    if any(pattern.search(low) for pattern in rules.agent_patterns):
+        return "role_reversal"
     for phrase in rules.out_of_character:
         if phrase in low:
             return "out_of_character"

@@ -185,6 +185,7 @@ class Engine:
             mood_after=mood_numbers(state.mood), prompt_tokens=line.prompt_tokens,
             completion_tokens=line.completion_tokens, cost_usd=line.cost_usd,
             latency_ms=latency_ms, model=self.model_name, repaired=line.repaired,
+            problems=line.problems,
         ), state)
 
     def say_customer(self, session_id: str) -> str:
@@ -208,6 +209,7 @@ class Engine:
                                 summary=card.summary, difficulty=session.difficulty),
             seed=session.seed, transcript=[_turn_view(t) for t in turns], mood=state.mood,
             end_state=session.end_state, awaiting=awaiting, repairs=state.repairs,
+            role_reversals=sum("role_reversal" in t.problems for t in turns),
             totals=self.store.totals(session_id),
             parent_session_id=session.parent_session_id, branch_turn=session.branch_turn,
         )
@@ -326,7 +328,8 @@ def _turn_view(t: TurnRecord) -> TurnView:
                     grade=Grade.model_validate(t.grade) if t.grade else None,
                     mood_after=t.mood_after, prompt_tokens=t.prompt_tokens,
                     completion_tokens=t.completion_tokens, cost_usd=t.cost_usd,
-                    latency_ms=t.latency_ms, model=t.model, repaired=t.repaired)
+                    latency_ms=t.latency_ms, model=t.model, repaired=t.repaired,
+                    problems=t.problems)
 
 
 __all__ = ["Engine", "Mood", "SessionView", "TurnOutcome", "check_reply"]

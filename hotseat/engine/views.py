@@ -27,6 +27,7 @@ class TurnView(_View):
     latency_ms: float = 0.0
     model: str | None = None
     repaired: bool = False
+    problems: list[str] = Field(default_factory=list)
 
 
 class PersonaInfo(_View):
@@ -48,6 +49,8 @@ class SessionView(_View):
     awaiting: str = Field(description="'agent' (the trainee's turn), 'customer' (call "
                           "stream_customer) or 'nobody' (the conversation is over)")
     repairs: int = Field(description="customer lines repaired or replaced so far")
+    role_reversals: int = Field(default=0, description="customer lines on which the model "
+                                "spoke as the agent at least once (then cut or replaced)")
     totals: dict[str, Any]
     parent_session_id: str | None = None
     branch_turn: int | None = None

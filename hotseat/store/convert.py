@@ -92,6 +92,7 @@ def session_record(row: SessionRow, trainee_name: str) -> SessionRecord:
 
 def turn_record(row: TurnRow) -> TurnRecord:
     fields = {c: getattr(row, c) for c in NewTurn.model_fields}
+    fields["problems"] = fields["problems"] or []  # NULL on turns stored before migration 2
     return TurnRecord(
         id=row.id,
         session_id=row.session_id,

@@ -123,8 +123,18 @@ def m001_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def m002_turn_problems(conn: Connection) -> None:
+    # Which line checks failed on a customer turn (role_reversal, too_long, ...): one
+    # "repaired" flag could not tell a role reversal from a line that was only too long.
+    column_type = json_type().compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE turns ADD COLUMN problems {column_type}"))
+
+
 # Append new migrations at the end with the next number; never edit or reorder old ones.
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", m001_initial),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial", m001_initial),
+    Migration(2, "turn problems", m002_turn_problems),
+)
 
 
 def _check_order(migrations: Sequence[Migration]) -> None:

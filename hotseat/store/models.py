@@ -100,4 +100,5 @@ class TurnRow(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     model: Mapped[str | None] = mapped_column(String)
     repaired: Mapped[bool] = mapped_column(Boolean)
+    problems: Mapped[list[str] | None] = mapped_column(json_type())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -29,7 +29,10 @@ class NewTurn(_Record):
     cost_usd: float = Field(default=0.0, ge=0)
     latency_ms: float = Field(default=0.0, ge=0)
     model: str | None = None
-    repaired: bool = False  # a role-reversal repair happened on this line
+    repaired: bool = False  # a check cut or replaced this generated line
+    # The checks that failed while voicing it, in order: role_reversal, out_of_character,
+    # too_cooperative, too_long, empty. Several tries can fail before one is kept.
+    problems: list[str] = Field(default_factory=list)
 
 
 class TurnRecord(NewTurn):

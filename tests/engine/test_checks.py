@@ -6,6 +6,7 @@ import pytest
 
 from hotseat.engine.checks import LineRules, Release, release, split_sentences
 from hotseat.engine.prompts import load_prompts
+from hotseat.errors import ConfigError
 from hotseat.personas import get_card
 
 CARD = get_card("double-charge")
@@ -30,10 +31,42 @@ def _words(text: str):
     "I understand your frustration and I apologize for the inconvenience.",
     "Let me pull up your account.",
     "I\u2019ll look into that for you right away.",
+    # Wordings no fixed phrase lists, caught by agent_patterns (the last one came from a
+    # real SmolLM2 chat).
+    "I can refund that for you right away.",
+    "Let me see what I can do for you.",
+    "Thank you for your patience.",
+    "I'm so sorry, that's totally understandable.",
+    "I'm so sorry you've had to deal with this.",
+    "We'll get a new card sent out for you today.",
+    "I'll make sure you get that refund by Friday.",
 ])
 def test_agent_voice_is_rejected(line: str) -> None:
     pieces, result = _release(line)
     assert pieces == [] and result.rejected and result.problem == "role_reversal"
+
+
+@pytest.mark.parametrize("line", [
+    "I'm sorry, I'm just so frustrated.",
+    "Sorry for shouting, it's been a horrible week.",
+    "Thanks for understanding, finally.",
+    "Can you refund that for me?",
+    "I need you to fix this for me today.",
+    "Let me tell you what happened.",
+    "I'll transfer the money myself if I have to.",
+    "That's understandable, but I need it today.",
+    "I can't believe I have to wait for you people again.",
+    "Thank you for finally listening.",
+])
+def test_upset_customer_lines_pass_the_agent_voice_checks(line: str) -> None:
+    pieces, result = _release(line)
+    assert "".join(pieces) == result.text == line and result.problem is None
+
+
+def test_a_broken_agent_pattern_names_the_file_and_the_pattern() -> None:
+    data = {**load_prompts().checks, "agent_patterns": ["(unclosed"]}
+    with pytest.raises(ConfigError, match=r"customer_checks.yaml: agent_patterns.*unclosed"):
+        LineRules.from_data(data, CARD)
 
 
 def test_breaking_character_is_rejected() -> None:

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
 import hotseat.store.store as store_module
@@ -10,6 +17,7 @@ from hotseat.errors import InputError, ProviderError
 from hotseat.personas import card_content, get_card
 from hotseat.store import SessionConflict, Store
 from tests.engine.helpers import GOOD, ScriptedEvaluator
+from tests.store.helpers import child_env
 
 
 def _play(engine: Engine, session_id: str, reply: str) -> tuple[str, str]:
@@ -110,6 +118,15 @@ def test_role_reversal_is_regenerated_then_replaced_and_counted(engine, fake_ope
     assert customer[1].text == "Where is my money?" and customer[1].repaired
     assert customer[2].repaired and after.repairs == 2
     assert "help you" not in " ".join(t.text for t in customer).lower()
+    # Each failed check is kept per turn, so role reversal is counted apart from
+    # lines that were only too long.
+    assert customer[1].problems == ["role_reversal"]
+    assert customer[2].problems == ["role_reversal", "role_reversal"]
+    fake_openai.script("Fine. One. Two. Three. Four.")
+    _play(engine, view.session_id, "I will refund it today.")
+    after = engine.view(view.session_id)
+    assert after.transcript[-1].problems == ["too_long"] and after.repairs == 3
+    assert after.role_reversals == 2
 
 
 def test_every_turn_is_in_the_database_after_each_call(engine, fake_settings) -> None:
@@ -280,3 +297,32 @@ def test_two_tabs_submitting_at_once_store_one_reply(engine, store) -> None:
         t.join()
     assert sorted(results) == ["ok", "refused", "refused", "refused"]
     assert [t.role for t in store.list_turns(view.session_id)] == ["customer", "agent"]
+
+
+def test_process_killed_while_the_customer_speaks_resumes_in_a_new_process(
+        fake_settings, store, evaluator, fake_openai) -> None:
+    fake_openai.fault("hang", seconds=60)
+    child = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("_engine_child.py")),
+         fake_openai.base_url, fake_settings.db_url],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env())
+    try:
+        assert child.stdout is not None
+        session_id = child.stdout.readline().strip()
+        assert child.stdout.readline().strip() == "submitted", child.stderr.read()
+        while not fake_openai.requests:  # it is now waiting on the customer's line
+            assert child.poll() is None, child.stderr.read()
+            time.sleep(0.02)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+    resumed = Engine(fake_settings, store, evaluator)
+    view = resumed.view(session_id)
+    assert [t.role for t in view.transcript] == ["customer", "agent"]
+    assert view.awaiting == "customer" and view.transcript[1].grade is not None
+    fake_openai.reset()
+    fake_openai.script("Today? Fine, I'll hold you to that.")
+    assert resumed.say_customer(session_id) == "Today? Fine, I'll hold you to that."
+    assert resumed.view(session_id).awaiting == "agent"
