@@ -6,7 +6,7 @@ Run: streamlit run app.py. Drawing only; the engine in `hotseat` does the work.
 import streamlit as st
 
 from hotseat.settings import load_settings
-from hotseat.ui import chat, widgets
+from hotseat.ui import chat, exam, widgets
 from hotseat.ui.factory import get_engine
 
 st.set_page_config(page_title="Hotseat", page_icon="🔥", layout="centered")
@@ -15,10 +15,10 @@ settings = load_settings()
 engine = get_engine()
 view = widgets.session_from_url(engine)
 widgets.sidebar(settings, view, view.trainee_name if view else chat.trainee_name())
-with st.sidebar:
-    st.toggle("Exam mode", key="exam_mode", help="Hide grades until the call ends.")
 
 if view is None:
-    chat.start_screen(engine)
+    chat.start_screen(engine)  # exam mode is chosen here, before the call
 else:
+    with st.sidebar:
+        exam.sidebar_switch(view)
     chat.conversation(engine, view)

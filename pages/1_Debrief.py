@@ -2,12 +2,17 @@
 
 import streamlit as st
 
-from hotseat.ui import debrief_page, widgets
+from hotseat.ui import debrief_page, exam, widgets
 from hotseat.ui.factory import get_engine
 
 st.set_page_config(page_title="Hotseat · Debrief", page_icon="📋")
 view = widgets.session_from_url(get_engine())
 if view is None:
     st.info("Open a debrief from a finished conversation (the link carries the session).")
+    st.stop()
+if exam.hides_grades(view):
+    st.title("📋 Debrief")
+    widgets.header(view)
+    st.info("Exam mode: the debrief opens when the call ends (it shows grades).")
     st.stop()
 debrief_page.draw(view)

@@ -1,8 +1,8 @@
 """The main page's two screens: pick a scenario, then hold the conversation.
 
 The session id lives in the URL, so a reload or a shared link resumes from the store;
-`st.session_state` keeps only UI state (exam mode, the last input error, a failed
-stream waiting for Retry).
+Exam mode rides in the URL too (see `exam`); `st.session_state` keeps only UI state
+(the last input error, a failed stream waiting for Retry).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import streamlit as st
 
 from hotseat.engine import Engine, SessionView
 from hotseat.errors import HotseatError, InputError, ProviderError
-from hotseat.ui import widgets
+from hotseat.ui import exam, widgets
 from hotseat.ui.factory import card_problems, difficulties, scenario_cards
 from hotseat.ui.format import ARCHETYPE_ICONS, escape_markdown
 
@@ -34,6 +34,7 @@ def start_screen(engine: Engine) -> None:
     st.text_input("Your name", key="trainee_name", placeholder="e.g. Sam")
     difficulty = st.radio("Difficulty", difficulties(), index=1, horizontal=True,
                           key="difficulty")
+    exam.start_switch()
     cards = scenario_cards()
     problems = card_problems()
     if problems:
@@ -62,6 +63,10 @@ def _start(engine: Engine, persona_id: str, difficulty: str) -> None:
         return
     st.query_params["session"] = view.session_id
     st.query_params["trainee"] = name
+    if st.session_state.get(exam.START_KEY):
+        st.query_params[exam.PARAM] = exam.ON
+    elif exam.PARAM in st.query_params:
+        del st.query_params[exam.PARAM]
     st.rerun()
 
 
@@ -73,19 +78,22 @@ def conversation(engine: Engine, view: SessionView) -> None:
         _submit(engine, view, text)
     widgets.header(view)
     widgets.mood_meter(view)
-    exam = bool(st.session_state.get("exam_mode"))
+    hidden = exam.hides_grades(view)
     over = view.awaiting == "nobody"
-    widgets.transcript(view, show_grades=not exam or over)
-    if exam and not over:
-        st.caption("Exam mode: grades are hidden until the call ends.")
+    widgets.transcript(view, show_grades=not hidden)
+    if hidden:
+        st.caption(exam.HIDDEN_NOTE)
+    widgets.branch_note(view, exam_on=exam.from_url())
     if view.awaiting == "customer":
         _customer_turn(engine, view)
     widgets.end_state(view)
     if over:
-        widgets.links(view)
+        widgets.links(view, exam_on=exam.from_url())
         if st.button("Start a new session"):
+            on = exam.from_url()
             st.query_params.clear()
             st.query_params["trainee"] = view.trainee_name
+            st.query_params.update(exam.url_params(on))  # the next call keeps the choice
             st.rerun()
     error = st.session_state.pop(INPUT_ERROR, None)
     if error:

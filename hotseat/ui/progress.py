@@ -9,16 +9,22 @@ from hotseat.ui.debrief import graded_turns
 
 
 def session_rows(engine: Engine, trainee_name: str) -> list[dict[str, object]]:
-    """One row per session of this trainee, oldest first, with its average grades."""
+    """One row per session of this trainee, oldest first, with its average grades.
+
+    A what-if branch starts with copies of its original's graded replies; only its own
+    replies (from the branch point on) count, so a branch never counts a reply twice.
+    """
     trainee = engine.store.get_or_create_trainee(trainee_name)
     rows = []
     for rec in reversed(engine.store.list_sessions(trainee.id)):
-        graded = graded_turns(engine.view(rec.id))
+        own_from = (rec.branch_turn or 0) if rec.parent_session_id else 0
+        graded = [t for t in graded_turns(engine.view(rec.id)) if t.index >= own_from]
         if not graded:
             continue
         rows.append({
             "started": rec.created_at, "session": rec.id, "scenario": rec.persona_id,
             "difficulty": rec.difficulty, "outcome": rec.end_state or "in progress",
+            "branch_of": rec.parent_session_id or "",
             "replies": len(graded),
             "empathy": round(sum(t.grade.empathy for t in graded) / len(graded), 2),
             "empowerment": round(sum(t.grade.empowerment for t in graded) / len(graded), 2),

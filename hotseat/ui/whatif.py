@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hotseat.engine import SessionView
+from hotseat.engine import SessionView, TurnView
+from hotseat.store import SessionRecord, Store
 
 
 def comparison_rows(original: SessionView, branch: SessionView) -> list[dict[str, object]]:
@@ -18,3 +19,20 @@ def comparison_rows(original: SessionView, branch: SessionView) -> list[dict[str
                          "empowerment": t.grade.empowerment, "anger": mood.get("anger"),
                          "fear": mood.get("fear"), "trust": mood.get("trust")})
     return rows
+
+
+def from_turn(view: SessionView, start: int) -> list[TurnView]:
+    """The turns at and after `start`: where a branch and its original differ."""
+    return [t for t in view.transcript if t.index >= start]
+
+
+def context_turn(original: SessionView, start: int) -> TurnView | None:
+    """The customer line both branches answered at the branch point."""
+    return next((t for t in reversed(original.transcript) if t.index < start), None)
+
+
+def branches(store: Store, session_id: str) -> list[SessionRecord]:
+    """The what-if branches made from this session, newest first (kept in the store, so
+    they survive a reload and never mix with another session's)."""
+    trainee_id = store.get_session(session_id).trainee_id
+    return [s for s in store.list_sessions(trainee_id) if s.parent_session_id == session_id]

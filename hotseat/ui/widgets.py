@@ -13,6 +13,7 @@ from evaluators.grade import Grade
 from hotseat.engine import Engine, SessionView, TurnView
 from hotseat.errors import HotseatError
 from hotseat.settings import Settings
+from hotseat.ui import exam
 from hotseat.ui.format import (
     ARCHETYPE_ICONS,
     chips,
@@ -48,8 +49,14 @@ def sidebar(settings: Settings, view: SessionView | None, trainee: str | None) -
             st.caption(f"{name}: {value}")
 
 
-def links(view: SessionView) -> None:
+def session_params(view: SessionView, exam_on: bool = False) -> dict[str, str]:
+    """What a link to one of this session's pages carries: the session, who, exam mode."""
     params = {"session": view.session_id, "trainee": view.trainee_name}
+    return params | exam.url_params(exam_on)
+
+
+def links(view: SessionView, exam_on: bool = False) -> None:
+    params = session_params(view, exam_on)
     cols = st.columns(3)
     cols[0].page_link("pages/1_Debrief.py", label="Debrief", icon="📋", query_params=params)
     cols[1].page_link("pages/2_Progress.py", label="Progress", icon="📈",
@@ -110,3 +117,14 @@ def end_state(view: SessionView) -> None:
     banner = end_banner(view.end_state)
     if banner is not None:
         getattr(st, banner.kind)(banner.text)
+
+
+def branch_note(view: SessionView, exam_on: bool = False) -> None:
+    """On a what-if branch: where it came from, and a way back to the comparison."""
+    if view.parent_session_id is None:
+        return
+    st.caption(f"A what-if branch: your reply at turn {view.branch_turn} was rewritten.")
+    if exam.locked(view, exam_on):
+        return  # the comparison shows grades; exam mode keeps them until the end
+    st.page_link("pages/3_What_if.py", label="Compare with the original", icon="🔀",
+                 query_params=session_params(view, exam_on))

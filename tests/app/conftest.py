@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -61,3 +62,35 @@ def start_session(at: AppTest, persona: str = "double-charge", name: str = "Sam"
 def reply(at: AppTest, text: str) -> AppTest:
     at.chat_input[0].set_value(text).run()
     return at
+
+
+def open_page(make_app: Callable[[str], AppTest], page: str, **params: str) -> AppTest:
+    """A page of the multipage app, run the way a browser gets it: entry script app.py
+    (so `st.page_link` targets resolve), then the page, with `params` in the URL."""
+    at = make_app("app.py")
+    at.run()
+    at.switch_page(page)
+    at.query_params.clear()
+    at.query_params.update(params)
+    return at.run()
+
+
+def page_links(at: AppTest) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each page link on screen: label -> (target page, its query parameters)."""
+    return {e.proto.label: (e.proto.page, dict(parse_qsl(e.proto.query_string)))
+            for e in at.get("page_link")}
+
+
+# A page link's target as Streamlit names it ('' is the entry page) -> its script.
+PAGES = {"": "app.py", "Debrief": "pages/1_Debrief.py", "Progress": "pages/2_Progress.py",
+         "What_if": "pages/3_What_if.py"}
+
+
+def follow(make_app: Callable[[str], AppTest], at: AppTest, label: str) -> AppTest:
+    """Click a page link: open its page with its query parameters."""
+    target, params = page_links(at)[label]
+    if PAGES[target] == "app.py":
+        at = make_app("app.py")
+        at.query_params.update(params)
+        return at.run()
+    return open_page(make_app, PAGES[target], **params)

@@ -94,16 +94,6 @@ def test_reload_resumes_from_the_url(make_app, app_env) -> None:
     assert GOOD_REPLY in text and CUSTOMER_LINE in text
 
 
-def test_exam_mode_hides_grades(make_app, app_env) -> None:
-    app_env.script(CUSTOMER_LINE)
-    at = start_session(make_app())
-    at.sidebar.toggle(key="exam_mode").set_value(True).run()
-    reply(at, GOOD_REPLY)
-    text = all_text(at)
-    assert "Empathy " not in text
-    assert "grades are hidden" in text
-
-
 def test_end_state_is_announced(make_app, app_env) -> None:
     app_env.responder = lambda body: "You are useless. I'm done with this."
     at = start_session(make_app())

@@ -99,3 +99,53 @@ def test_two_trainees_see_only_their_own_session(browser, app_url: str) -> None:
     assert b.get_by_text("Trainee: Blake").count() == 1
     a_ctx.close()
     b_ctx.close()
+
+
+def test_what_if_branch_continue_and_compare_again(browser, app_url: str) -> None:
+    ctx = browser.new_context(viewport={"width": 1200, "height": 1400})
+    page = ctx.new_page()
+    start(page, app_url, "Casey")
+    say(page, REPLIES[0], 1)
+    parent = re.search(r"session=([^&]+)", page.url).group(1)
+    page.goto(f"{app_url}/What_if?session={parent}&trainee=Casey")
+    box = page.get_by_label("Your new reply")
+    box.fill("What-if marker: I will refund it today and call you at 4pm to confirm.")
+    box.press("Control+Enter")  # commit the text before the click
+    page.get_by_role("button", name="Branch from here").click()
+    # A page link keeps the app loaded; the branch's id rides in the URL.
+    page.get_by_role("link", name=re.compile("Continue the what-if conversation")).click()
+    page.wait_for_url(re.compile(r"session=(?!" + re.escape(parent) + ")"), timeout=WAIT_MS)
+    page.get_by_text("What-if marker").first.wait_for(timeout=WAIT_MS)
+    child = re.search(r"session=([^&]+)", page.url).group(1)
+    say(page, REPLIES[2], 2)
+    page.get_by_role("link", name=re.compile("Compare with the original")).click()
+    page.get_by_text("This what-if vs the original").wait_for(timeout=WAIT_MS)
+    assert f"session={child}" in page.url and "What_if" in page.url
+    assert page.get_by_text("letter for your landlord").count() >= 1  # the branch's new turn
+    page.screenshot(path=str(ARTIFACTS / "what-if.png"), full_page=True)
+    ctx.close()
+
+
+def test_exam_mode_survives_a_reload_and_stays_locked(browser, app_url: str) -> None:
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(app_url)
+    page.get_by_label("Your name").fill("Dana")
+    page.get_by_label("Your name").press("Enter")
+    page.locator(".st-key-exam_start label").click()
+    page.locator(".st-key-start-double-charge button").click()
+    page.wait_for_url(re.compile(r"exam=1"), timeout=WAIT_MS)
+    settled(page, 1)
+    box = page.get_by_placeholder("Your reply to the customer")
+    box.fill(REPLIES[0])
+    box.press("Enter")
+    settled(page, 3)
+    page.get_by_text("grades are hidden").wait_for(timeout=WAIT_MS)
+    assert page.get_by_text(CHIP).count() == 0
+    page.reload()
+    page.get_by_text("I can hear how stressful a double charge").first.wait_for(timeout=WAIT_MS)
+    settled(page, 3)
+    assert "exam=1" in page.url
+    assert page.get_by_text(CHIP).count() == 0
+    assert page.locator(".st-key-exam_mode input").is_disabled()
+    ctx.close()
