@@ -90,8 +90,12 @@ class Engine:
     # -- public API ---------------------------------------------------------------------
 
     def start(self, trainee_name: str, persona_id: str, difficulty: str = "standard",
-              seed: int = 0) -> SessionView:
-        """Open a session; the customer's scripted opening line is stored as turn 0."""
+              seed: int = 0, *, exam: bool = False) -> SessionView:
+        """Open a session; the customer's scripted opening line is stored as turn 0.
+
+        exam: the session is an exam (grades hidden until it ends); stored with the
+        session, so no reload, link or second tab can show them earlier.
+        """
         card = get_card(persona_id, difficulty, self.personas_dir)
         prompts = load_prompts(self.prompts_dir)
         persona_hash = self.store.save_version("persona", f"{card.id}@{difficulty}",
@@ -105,6 +109,7 @@ class Engine:
             models={"customer": self.model_name, "evaluator": self.evaluator.name},
         )
         state = EngineState.fresh(card)
+        state.exam = exam
         # Scripted, not generated: small models open in the agent's voice (FACTS.md).
         opening = _pick(card.lines.opening, seed)
         self._add_turn(session.id, 0, NewTurn(role="customer", text=opening, intent="opening",
@@ -210,6 +215,7 @@ class Engine:
             seed=session.seed, transcript=[_turn_view(t) for t in turns], mood=state.mood,
             end_state=session.end_state, awaiting=awaiting, repairs=state.repairs,
             role_reversals=sum("role_reversal" in t.problems for t in turns),
+            exam=state.exam,
             totals=self.store.totals(session_id),
             parent_session_id=session.parent_session_id, branch_turn=session.branch_turn,
         )

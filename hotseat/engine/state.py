@@ -33,6 +33,7 @@ class EngineState(BaseModel):
     fired: list[str] = Field(default_factory=list, description="every trigger set off so far")
     pending: Pending | None = None
     repairs: int = 0
+    exam: bool = False  # grades hidden until the end; fixed when the session starts
 
     @classmethod
     def fresh(cls, card: Card) -> EngineState:

@@ -54,6 +54,13 @@ class SessionView(_View):
     totals: dict[str, Any]
     parent_session_id: str | None = None
     branch_turn: int | None = None
+    exam: bool = Field(default=False, description="started as an exam: grades stay hidden "
+                       "until the conversation ends")
+
+    @property
+    def grades_hidden(self) -> bool:
+        """An exam still running: no page may show its grades yet."""
+        return self.exam and self.awaiting != "nobody"
 
 
 class TurnOutcome(_View):

@@ -57,7 +57,8 @@ def _start(engine: Engine, persona_id: str, difficulty: str) -> None:
         st.warning("Type your name first, so the session is yours.")
         return
     try:
-        view = engine.start(name, persona_id, difficulty, seed=secrets.randbelow(1_000_000))
+        view = engine.start(name, persona_id, difficulty, seed=secrets.randbelow(1_000_000),
+                            exam=bool(st.session_state.get(exam.START_KEY)))
     except HotseatError as exc:
         st.error(f"{exc.message} {exc.hint}".strip())
         return

@@ -1,8 +1,10 @@
 """Exam mode: grades stay hidden until the call ends.
 
-The choice is made on the start screen and kept in the URL next to the session id
-(`?session=…&exam=1`), so a reload or a shared link keeps it; the engine and store
-know nothing of it. While a call in exam mode is running the switch is locked on.
+The choice is made on the start screen and stored with the session by the engine
+(`SessionView.exam`), so no reload, link or second tab shows grades early. It also rides
+in the URL (`?session=…&exam=1`) so the next session's start screen keeps the choice,
+and a trainee may switch it on mid-call. While a call in exam mode runs the switch is
+locked on.
 """
 
 from __future__ import annotations
@@ -32,9 +34,14 @@ def locked(view: SessionView, on: bool) -> bool:
     return on and view.awaiting != "nobody"
 
 
+def is_on(view: SessionView) -> bool:
+    """Exam mode for this view: started as an exam, or switched on in this tab's URL."""
+    return view.exam or from_url()
+
+
 def hides_grades(view: SessionView) -> bool:
-    """True while this session runs in exam mode (as the URL says)."""
-    return locked(view, from_url())
+    """True while this session runs in exam mode."""
+    return locked(view, is_on(view))
 
 
 def start_switch() -> bool:
@@ -60,7 +67,7 @@ def _changed(is_locked: bool) -> None:
 
 def sidebar_switch(view: SessionView) -> None:
     """The switch during a call: shows the URL's choice; locked on while the call runs."""
-    on = from_url()
+    on = is_on(view)
     is_locked = locked(view, on)
     st.session_state[SIDEBAR_KEY] = on  # the URL decides, never a stale widget value
     st.toggle("Exam mode", key=SIDEBAR_KEY, disabled=is_locked, on_change=_changed,

@@ -18,7 +18,10 @@ def session_rows(engine: Engine, trainee_name: str) -> list[dict[str, object]]:
     rows = []
     for rec in reversed(engine.store.list_sessions(trainee.id)):
         own_from = (rec.branch_turn or 0) if rec.parent_session_id else 0
-        graded = [t for t in graded_turns(engine.view(rec.id)) if t.index >= own_from]
+        view = engine.view(rec.id)
+        if view.grades_hidden:
+            continue  # an exam still running: its grades show only once it ends
+        graded = [t for t in graded_turns(view) if t.index >= own_from]
         if not graded:
             continue
         rows.append({

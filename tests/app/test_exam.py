@@ -114,3 +114,24 @@ def test_grades_show_after_the_end_on_every_page(make_app, app_env):
     next(b for b in at.button if b.label == "Start a new session").click().run()
     assert at.query_params.get("exam") == "1" and "session" not in at.query_params
     assert at.toggle(key="exam_start").value is True
+
+
+def test_an_exam_link_without_the_url_flag_still_hides_grades(make_app, app_env):
+    # The session itself is the exam: deleting exam=1 from the link shows nothing early,
+    # nor does the Progress page.
+    app_env.script(CUSTOMER_LINE)
+    at = start_exam(make_app())
+    reply(at, GOOD_REPLY)
+    stripped = make_app()
+    stripped.query_params.update(
+        {k: v for k, v in at.query_params.items() if k != "exam"})
+    stripped.run()
+    assert GOOD_REPLY in all_text(stripped) and not grades_shown(stripped)
+    assert stripped.sidebar.toggle(key="exam_mode").disabled
+    from hotseat.ui.factory import get_engine
+    from hotseat.ui.progress import session_rows
+
+    engine = get_engine()
+    assert session_rows(engine, "Sam") == []  # the running exam's averages stay hidden
+    play_to_the_end(at)
+    assert [r["session"] for r in session_rows(engine, "Sam")] == [at.query_params["session"]]
