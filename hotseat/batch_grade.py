@@ -2,6 +2,8 @@
 concurrency, and stream one JSON result per graded reply, in input order.
 
 A bad row yields an error record naming the row; the other rows are still graded.
+Simple metadata columns of an input row (agent, team, call_id, source...) travel into
+each of its result rows, so a report can group by them; see `row_metadata`.
 """
 
 from __future__ import annotations
@@ -15,11 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from evaluators.grade import Evaluator, GradeRequest, Turn
+from evaluators.grade import Evaluator, Grade, GradeRequest, Turn
 from hotseat.errors import HotseatError, InputError
 from hotseat.runner import run_bounded
 
 MAX_FIELD = 20_000  # characters; a longer reply is almost surely a broken row
+MAX_META = 200  # characters; a longer text column is content (notes, text), not metadata
+# Never copied from an input row: the graded text itself, and every name a result row
+# already uses (so a human label such as `empathy` cannot pose as the grade).
+CONTENT_FIELDS = frozenset({"customer", "reply", "history", "turns", "scenario"})
+RESERVED_FIELDS = CONTENT_FIELDS | {"id", "turn", "row", "error"} | set(Grade.model_fields)
+Meta = dict[str, str | int | float | bool]
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ class Job(BaseModel):
     row: int  # 1-based line (JSONL) or record (CSV) number
     id: str
     turn: int | None = None
+    meta: Meta = Field(default_factory=dict)
     request: GradeRequest | None = None
     error: str | None = None
 
@@ -99,6 +108,23 @@ def _explain(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def _simple(value: object) -> bool:
+    if isinstance(value, str):
+        return 0 < len(value) <= MAX_META
+    return isinstance(value, int | float | bool)
+
+
+def row_metadata(data: dict[str, Any]) -> Meta:
+    """The input row's metadata columns, copied into each of its result rows.
+
+    Rule: a top-level column whose value is a number, true/false, or a text of at most
+    MAX_META characters, unless its name is in RESERVED_FIELDS (the graded text and the
+    names a result row already uses). Lists, objects and long texts stay out.
+    """
+    return {k: v for k, v in data.items()
+            if isinstance(k, str) and k not in RESERVED_FIELDS and _simple(v)}
+
+
 def jobs(rows: Iterable[tuple[int, dict[str, Any] | BadRow]]) -> Iterator[Job]:
     """Turn rows into grading jobs; a transcript gives one job per agent turn."""
     for n, data in rows:
@@ -106,29 +132,30 @@ def jobs(rows: Iterable[tuple[int, dict[str, Any] | BadRow]]) -> Iterator[Job]:
             yield Job(row=n, id=data.id or f"row-{n}", error=data.message)
             continue
         row_id = str(data.get("id") or f"row-{n}")
+        meta = row_metadata(data)
         try:
             if "turns" in data:
-                yield from _transcript_jobs(n, TranscriptRow.model_validate(data))
+                yield from _transcript_jobs(n, TranscriptRow.model_validate(data), meta)
             else:
                 r = ReplyRow.model_validate(data)
-                yield Job(row=n, id=r.id or row_id, request=GradeRequest(
+                yield Job(row=n, id=r.id or row_id, meta=meta, request=GradeRequest(
                     customer=r.customer, reply=r.reply, history=r.history, scenario=r.scenario))
         except ValidationError as exc:
-            yield Job(row=n, id=row_id, error=f"{_explain(exc)} (a row needs `customer` and "
-                      "`reply`, or `id` and `turns`)")
+            yield Job(row=n, id=row_id, meta=meta, error=f"{_explain(exc)} (a row needs "
+                      "`customer` and `reply`, or `id` and `turns`)")
 
 
-def _transcript_jobs(n: int, t: TranscriptRow) -> Iterator[Job]:
+def _transcript_jobs(n: int, t: TranscriptRow, meta: Meta) -> Iterator[Job]:
     agent_turns = [i for i, turn in enumerate(t.turns) if turn.role == "agent"]
     if not agent_turns:
-        yield Job(row=n, id=t.id, error="transcript has no agent turn to grade")
+        yield Job(row=n, id=t.id, meta=meta, error="transcript has no agent turn to grade")
     for i in agent_turns:
         before = t.turns[:i]
         last_customer = max((j for j, turn in enumerate(before) if turn.role == "customer"),
                             default=None)
         customer = before[last_customer].text if last_customer is not None else ""
         history = before[:last_customer] if last_customer is not None else before
-        yield Job(row=n, id=t.id, turn=i, request=GradeRequest(
+        yield Job(row=n, id=t.id, turn=i, meta=meta, request=GradeRequest(
             customer=customer, reply=t.turns[i].text, history=history, scenario=t.scenario))
 
 
@@ -136,6 +163,7 @@ def _grade(evaluator: Evaluator, job: Job) -> dict[str, Any]:
     head: dict[str, Any] = {"id": job.id}
     if job.turn is not None:
         head["turn"] = job.turn
+    head.update(job.meta)
     if job.error is not None or job.request is None:
         return {**head, "row": job.row, "error": job.error}
     if not job.request.reply.strip():

@@ -217,3 +217,104 @@ def test_rerun_resumes_without_duplicates(tmp_path: Path, capsys: pytest.Capture
     assert sorted(r["id"] for r in again) == ["1", "2", "3", "4", "5"]
     assert again[:2] == first[:2]  # kept, not regraded
     assert "resuming, 2 already graded" in capsys.readouterr().err
+
+
+def test_metadata_columns_travel_into_every_result_row(tmp_path: Path) -> None:
+    rows = [
+        {**REPLY, "agent": "Ann", "team": "billing", "call_id": 9001, "escalated": False,
+         "notes": ["a list is not metadata"], "source": "x" * 201,  # too long: content
+         "empathy": 4, "reason": "a human's note"},  # grade names: never copied
+        {**TRANSCRIPT, "agent": "Bo", "source": "calls-2026-11.csv"},
+        {"id": "broken", "agent": "Cy", "customer": "Hello?"},  # no reply: an error row
+    ]
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    assert run(["grade", str(src), "--out", str(out)]) == 1
+    results = read_jsonl(out)
+    assert [(r["id"], r.get("turn"), r["agent"]) for r in results] == [
+        ("r1", None, "Ann"), ("t1", 1, "Bo"), ("t1", 3, "Bo"), ("broken", None, "Cy")]
+    first = results[0]
+    assert (first["team"], first["call_id"], first["escalated"]) == ("billing", 9001, False)
+    assert "notes" not in first and "source" not in first
+    assert first["empathy"] == 0 and first["reason"] != "a human's note"  # the grade's own
+    assert results[1]["source"] == results[2]["source"] == "calls-2026-11.csv"
+    assert set(results[1]) >= FIELDS and "error" in results[3]
+
+
+def test_metadata_rule_is_in_the_help(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit):
+        run(["grade", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "agent, team, call_id" in text and "200 characters" in text
+    assert "meta.json" in text
+
+
+NO_IDS = [{"customer": "You charged me twice!", "reply": "Calm down, it's policy."},
+          {"customer": "Where is my refund?", "reply": "I've reversed it; it lands by 5pm."}]
+OTHER = [{"customer": "My internet is down again!", "reply": "Not my department."},
+         {"customer": "Nobody called me back.", "reply": "I'll call you at 3pm today."}]
+
+
+def test_grading_other_input_into_the_same_out_is_refused(tmp_path: Path) -> None:
+    """Rows without ids key as row-N in both files: before, b silently 'resumed' a's grades."""
+    from hotseat.errors import InputError
+
+    a = write_jsonl(tmp_path / "a.jsonl", NO_IDS)
+    b = write_jsonl(tmp_path / "b.jsonl", OTHER)
+    out = tmp_path / "out.jsonl"
+    assert run(["grade", str(a), "--out", str(out)]) == 0
+    before = out.read_bytes()
+    meta = json.loads((tmp_path / "out.jsonl.meta.json").read_text())
+    assert meta["inputs"][0]["path"] == str(a.resolve()) and meta["evaluator"] == "offline"
+    with pytest.raises(InputError) as err:
+        run(["grade", str(b), "--out", str(out)])
+    text = str(err.value)
+    assert "different run" in text and "a.jsonl" in text and "b.jsonl" in text
+    assert "another --out" in text and "delete" in text
+    assert out.read_bytes() == before  # nothing lost, nothing mixed in
+    # The same file edited in place is a different input too.
+    write_jsonl(a, [*NO_IDS, OTHER[0]])
+    with pytest.raises(InputError, match="the file changed since"):
+        run(["grade", str(a), "--out", str(out)])
+    assert out.read_bytes() == before
+
+
+def test_switching_the_evaluator_is_refused(tmp_path: Path) -> None:
+    from hotseat.errors import InputError
+
+    src = write_jsonl(tmp_path / "in.jsonl", NO_IDS)
+    out = tmp_path / "out.jsonl"
+    assert run(["grade", str(src), "--out", str(out)]) == 0
+    before = out.read_bytes()
+    # Refused before any provider is needed: no key or server is set in this test.
+    with pytest.raises(InputError, match="evaluator: 'offline' then, 'llm' now"):
+        run(["grade", str(src), "--evaluator", "llm", "--out", str(out)])
+    assert out.read_bytes() == before
+
+
+def test_same_command_resumes_even_from_another_path(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", NO_IDS + OTHER)
+    out = tmp_path / "out.jsonl"
+    assert run(["grade", str(src), "--out", str(out)]) == 0
+    first = read_jsonl(out)
+    out.write_text("".join(json.dumps(r) + "\n" for r in first[:3]))  # killed after 3 rows
+    copy = tmp_path / "sub" / "same.jsonl"
+    copy.parent.mkdir()
+    copy.write_bytes(src.read_bytes())  # identical content: the same input
+    assert run(["grade", str(copy), "--out", str(out)]) == 0
+    assert read_jsonl(out) == first
+    assert "resuming, 3 already graded" in capsys.readouterr().err
+
+
+def test_out_without_a_record_is_not_resumed(tmp_path: Path) -> None:
+    from hotseat.errors import InputError
+
+    src = write_jsonl(tmp_path / "in.jsonl", NO_IDS)
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps({"id": "row-1", "empathy": 4, "empowerment": 4}) + "\n")
+    with pytest.raises(InputError, match="no out.jsonl.meta.json"):
+        run(["grade", str(src), "--out", str(out)])
+    with pytest.raises(InputError, match="is the input file"):
+        run(["grade", str(src), "--out", str(src)])
+    assert len(read_jsonl(out)) == 1 and len(read_jsonl(src)) == 2

@@ -4,20 +4,26 @@ INPUT rows are replies (`customer`, `reply`, optional `id`, `history`, `scenario
 transcripts (`id`, `turns`), as JSONL or CSV. One JSON object per graded reply goes to
 OUT (or stdout) as soon as it is ready; a bad row gets an error object naming the row.
 Rerunning with the same OUT resumes: rows already graded there are kept, not redone.
+OUT.meta.json records what OUT was made from (input path and content hash, evaluator,
+repeats, coach); a rerun that differs is refused rather than mixed into OUT.
 Exit status: 0 when every row was graded, 1 when any row failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from evaluators.factory import NAMES, make_evaluator
-from hotseat.batch_grade import grade_stream, jobs, read_rows
+from hotseat.batch_grade import MAX_META, grade_stream, jobs, read_rows
 from hotseat.errors import InputError
 from hotseat.settings import load_settings
 
@@ -25,7 +31,17 @@ from hotseat.settings import load_settings
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "grade", help="grade replies or transcripts from a JSONL/CSV file",
-        description="Grade every reply (or every agent turn of a transcript) in INPUT.")
+        description="Grade every reply (or every agent turn of a transcript) in INPUT. "
+                    "Metadata columns travel into the results: every other top-level "
+                    "column of a row whose value is a number, true/false or a text of at "
+                    f"most {MAX_META} characters (e.g. agent, team, call_id, source) is "
+                    "copied into each result row of that input row; the graded text "
+                    "(customer, reply, history, turns, scenario) and names a result row "
+                    "already uses (id, turn, row, error, empathy, empowerment, ...) are "
+                    "not. `hotseat report` groups by `agent` when the rows carry one. "
+                    "With --out, OUT.meta.json records the input's path and content hash, "
+                    "--evaluator, --repeats and --no-coach; rerunning the same command "
+                    "resumes, a different one is refused.")
     parser.add_argument("input", type=Path, metavar="INPUT", help="JSONL or CSV file")
     parser.add_argument("--evaluator", choices=NAMES, default="offline",
                         help="offline (no LLM), llm (judge), or combined (default: offline)")
@@ -47,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
                          "gives the same grade every time.")
     if args.concurrency < 1:
         raise InputError(f"--concurrency must be at least 1 (got {args.concurrency}).")
+    if args.out is not None:  # before any provider setup: a mismatch needs no key to refuse
+        _check_made_from(args.out, _made_from(args))
     settings = None if args.evaluator == "offline" else load_settings()
     evaluator = make_evaluator(args.evaluator, settings, repeats=args.repeats,
                                coach=not args.no_coach)
@@ -73,6 +91,96 @@ def run(args: argparse.Namespace) -> int:
                 bar.update(1)
     print(f"hotseat grade: {graded} graded, {failed} failed", file=sys.stderr)
     return 1 if failed else 0
+
+
+class InputFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str
+    sha256: str
+
+
+class MadeFrom(BaseModel):
+    """What an --out file holds grades of; kept beside it as OUT.meta.json."""
+
+    model_config = ConfigDict(extra="ignore")
+    inputs: list[InputFile]
+    evaluator: str
+    repeats: int
+    coach: bool | None  # None: the offline grader, which has no LLM coach to switch
+
+
+def meta_path(out: Path) -> Path:
+    return out.with_name(out.name + ".meta.json")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _made_from(args: argparse.Namespace) -> MadeFrom:
+    if not args.input.is_file():
+        raise InputError(f"Input file {args.input} does not exist.", hint="Check the path.")
+    if args.out.resolve() == args.input.resolve():
+        raise InputError(f"--out {args.out} is the input file; grading would overwrite it.",
+                         hint="Write the results to another file.")
+    return MadeFrom(inputs=[InputFile(path=str(args.input.resolve()),
+                                      sha256=_sha256(args.input))],
+                    evaluator=args.evaluator, repeats=args.repeats,
+                    coach=None if args.evaluator == "offline" else not args.no_coach)
+
+
+def _differences(old: MadeFrom, new: MadeFrom) -> list[str]:
+    said = []
+    if [i.sha256 for i in old.inputs] != [i.sha256 for i in new.inputs]:
+        # Same content under another path is the same input; only content matters.
+        then = ", ".join(f"{i.path} (sha256 {i.sha256[:12]})" for i in old.inputs)
+        now = ", ".join(f"{i.path} (sha256 {i.sha256[:12]})" for i in new.inputs)
+        same_path = [i.path for i in old.inputs] == [i.path for i in new.inputs]
+        said.append(f"input: {then} then, {now} now"
+                    + (" - the file changed since" if same_path else ""))
+    for field in ("evaluator", "repeats", "coach"):
+        a, b = getattr(old, field), getattr(new, field)
+        if a != b:
+            said.append(f"{field}: {_word(field, a)} then, {_word(field, b)} now")
+    return said
+
+
+def _word(field: str, value: object) -> str:
+    if field != "coach":
+        return repr(value)
+    return "n/a (offline)" if value is None else "on" if value else "off (--no-coach)"
+
+
+def _check_made_from(out: Path, made: MadeFrom) -> None:
+    """Refuse to resume into an OUT made from other input or settings; else record `made`.
+
+    A missing or empty OUT starts afresh. A non-empty OUT must have a matching record:
+    without one nobody can tell what its rows were graded from.
+    """
+    meta = meta_path(out)
+    fix = f"Use another --out, or delete {out} and {meta.name} to start over."
+    if out.is_file() and out.stat().st_size > 0:
+        if not meta.is_file():
+            raise InputError(f"{out} already holds data but has no {meta.name} saying what it "
+                             "was graded from, so resuming could mix two runs.", hint=fix)
+        try:
+            old = MadeFrom.model_validate_json(meta.read_text(encoding="utf-8"))
+        except ValidationError as exc:
+            raise InputError(f"{meta} is not a valid record of a grading run "
+                             f"({exc.errors()[0]['msg']}).", hint=fix) from None
+        changed = _differences(old, made)
+        if changed:
+            raise InputError(f"{out} holds grades from a different run ({'; '.join(changed)});"
+                             " resuming would mix them.", hint=fix)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = meta.with_name(meta.name + ".tmp")
+    tmp.write_text(made.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, meta)  # atomic: a kill never leaves half a record
 
 
 def _resume(out: Path) -> set[tuple[str, int | None]]:

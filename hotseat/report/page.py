@@ -53,6 +53,46 @@ def _end_state_rows(prefix: str, groups: dict[str, dict[str, Any]], label: str =
     return rows
 
 
+def _score_shares(groups: dict[str, dict[str, Any]], axis: str) -> list[tuple[str, list[float]]]:
+    """Per group, the share of replies at each score 0..4 (for a stacked bar)."""
+    rows = []
+    for name, g in groups.items():
+        total = sum(g[axis].values())
+        if total:
+            rows.append((name, [v / total for v in g[axis].values()]))
+    return rows
+
+
+def _score_charts(groups: dict[str, dict[str, Any]], prefix: str) -> list[str]:
+    out = []
+    for axis in ("empathy", "empowerment"):
+        rows = _score_shares(groups, axis)
+        if rows:
+            out.append(f"<p>{axis.capitalize()}: share of replies at each score</p>")
+            out.append(svg.stacked_bars(rows, ["0", "1", "2", "3", "4"],
+                                        colors=svg.SCORE_COLORS, name=f"{prefix}/{axis}"))
+    return out
+
+
+def _caving(summary: dict[str, Any]) -> list[str]:
+    caves = summary.get("caving")
+    if not caves:
+        return []
+    body = ["<h2>Caving too early</h2>",
+            f'<p><span data-metric="caving/count">{caves["count"]}</span> of '
+            f'<span data-metric="caving/resolved">{caves["resolved"]}</span> resolved '
+            "conversations ended within one agent reply of a deflecting or powerless reply "
+            "(judged from the replies' grades, whatever the bot is called).</p>"]
+    rows = [f'<tr><td class="l">{escape(c["persona"])} / {escape(c["bot"])}, seed {c["seed"]}'
+            f', {escape(c["difficulty"])}</td>'
+            + _cell(f"cave/{c['persona']}/{c['bot']}/{c['seed']}", ", ".join(c["reasons"]))
+            + f'<td>{c["replies_before_end"]}</td><td class="l">{escape(c["text"])}</td></tr>'
+            for c in caves["examples"]]
+    if rows:
+        body.append(_table(["conversation", "why", "replies before the end", "reply"], rows))
+    return body
+
+
 def simulate_page(summary: dict[str, Any], examples: dict[str, dict[str, Any]]) -> str:
     es = summary["end_states"]
     body = [f"<p>{summary['conversations']} conversations; "
@@ -75,6 +115,10 @@ def simulate_page(summary: dict[str, Any], examples: dict[str, dict[str, Any]]) 
                                   for b, s in es["by_bot"].items()], list(END_STATES)))
     body.append(_table(["bot", *head[1:]], _end_state_rows("end/bot", es["by_bot"])))
     body.append("<h2>End states per persona &times; bot</h2>")
+    body.append(svg.stacked_bars(
+        [(f"{p} / {b}", [s["rates"][k] for k in END_STATES])
+         for p, bots in es["by_persona_bot"].items() for b, s in bots.items()],
+        list(END_STATES), width=760, label_w=290, name="end/persona_bot"))
     rows = []
     for persona, bots in es["by_persona_bot"].items():
         rows += _end_state_rows(f"end/{persona}", bots, f"{persona} / ")
@@ -103,6 +147,7 @@ def simulate_page(summary: dict[str, Any], examples: dict[str, dict[str, Any]]) 
     body.append(_table(["bot", "reply", "anger", "fear", "trust", "n"], rows))
 
     body.append("<h2>Grade distributions per bot</h2>")
+    body += _score_charts(summary["grades"], "grade")
     rows = []
     for bot, g in summary["grades"].items():
         for axis in ("empathy", "empowerment"):
@@ -115,13 +160,20 @@ def simulate_page(summary: dict[str, Any], examples: dict[str, dict[str, Any]]) 
             + "</td></tr>" for bot, g in summary["grades"].items()]
     body.append(_table(["bot", "anti-patterns seen (replies)"], rows))
 
-    body.append("<h2>Turns to resolution</h2>")
+    body.append("<h2>Turns to resolution</h2><p>Mean agent replies before the customer "
+                "settled, over resolved conversations only.</p>")
+    means = {b: float(t["mean"]) for b, t in summary["turns_to_resolution"].items()
+             if t["mean"] is not None}
+    if means:
+        body.append(svg.hbars(means, "{:.2f}", name="resolve/mean"))
     rows = [f'<tr><td class="l">{escape(bot)}</td>'
             + _cell(f"resolve/{bot}/resolved", str(t["resolved"]))
             + _cell(f"resolve/{bot}/mean", "-" if t["mean"] is None else f"{t['mean']:.2f}")
             + _cell(f"resolve/{bot}/median", "-" if t["median"] is None else f"{t['median']:g}")
             + "</tr>" for bot, t in summary["turns_to_resolution"].items()]
     body.append(_table(["bot", "resolved", "mean replies", "median replies"], rows))
+
+    body += _caving(summary)
 
     cost = summary["cost"]
     body.append("<h2>Cost</h2>")
@@ -161,9 +213,13 @@ def grading_page(summary: dict[str, Any]) -> str:
                         + _cell(f"grade/{name}/{axis}/mean", _mean(g[f"mean_{axis}"]))
                         + "</tr>")
     body.append(_table([f"{by} / axis", "0", "1", "2", "3", "4", "mean"], rows))
-    body.append(svg.bars({k: float(v) for k, v in summary["overall"]["empathy"].items()}))
-    body.append(svg.bars({k: float(v) for k, v in summary["overall"]["empowerment"].items()}))
+    body += _score_charts(groups, "grade")
     body.append("<h2>Anti-pattern frequency</h2>")
+    rates = summary["overall"]["anti_pattern_rates"]
+    if rates:
+        body.append("<p>Share of all graded replies showing each anti-pattern</p>")
+        body.append(svg.hbars({k: float(v) for k, v in rates.items()}, "{:.0%}",
+                              name="anti/all"))
     rows = []
     for name, g in groups.items():
         for anti, count in g["anti_patterns"].items():

@@ -12,8 +12,12 @@ from typing import Any
 
 END_STATES = ("resolved", "demands_supervisor", "hangs_up", "turn_limit")
 WALK_AWAY = ("demands_supervisor", "hangs_up")
-# Bots whose replies never put a concrete step on the table: a resolution is a cave.
-DEFLECTING_BOTS = ("dismissive", "transfer", "scripted_apology", "warm_powerless")
+# A customer who settles right after one of these replies has caved, whoever the bot is:
+# the reply pushed the problem away, or offered no real step (empowerment <= POWERLESS).
+DEFLECTIONS = frozenset({"transfer", "policy_wall", "not_my_job", "call_back_later",
+                         "minimising"})
+POWERLESS = 1
+CAVE_EXAMPLES = 5
 PASS_RATE = 0.8  # dismissive must walk away / ideal must resolve this often
 MAX_REPAIR_RATE = 0.1
 DIFFICULTY_ORDER = ("easy", "standard", "hard")
@@ -69,9 +73,46 @@ def _grades(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def _turns_to_resolution(rows: list[dict[str, Any]]) -> dict[str, Any]:
     turns = [int(r["turns_count"]) for r in rows if r["end_state"] == "resolved"]
     if not turns:
-        return {"resolved": 0, "mean": None, "median": None}
+        return {"resolved": 0, "mean": None, "median": None, "histogram": {}}
+    counts = Counter(turns)
     return {"resolved": len(turns), "mean": round(mean(turns), 2),
-            "median": round(float(median(turns)), 2)}
+            "median": round(float(median(turns)), 2),
+            "histogram": {str(k): counts[k] for k in sorted(counts)}}
+
+
+def _deflection(grade: dict[str, Any]) -> list[str]:
+    """Why a graded reply counts as deflecting or powerless; empty when it does not."""
+    names = {a.get("name") if isinstance(a, dict) else a for a in grade.get("anti_patterns", [])}
+    reasons = sorted(n for n in names if n in DEFLECTIONS)
+    if "empowerment" in grade and int(grade["empowerment"]) <= POWERLESS:
+        reasons.append(f"empowerment {int(grade['empowerment'])}")
+    return reasons
+
+
+def _cave(row: dict[str, Any]) -> dict[str, Any] | None:
+    """A resolved conversation whose resolving reply, or the one before, deflected."""
+    if row["end_state"] != "resolved":
+        return None
+    agent = [t for t in row.get("turns", []) if t.get("role") == "agent"]
+    for back, turn in enumerate(reversed(agent[-2:])):  # 0: the resolving reply
+        reasons = _deflection(turn.get("grade") or {})
+        if reasons:
+            return {"persona": row["persona"], "bot": row["bot"], "seed": row["seed"],
+                    "difficulty": row["difficulty"], "turn": turn.get("index"),
+                    "replies_before_end": back, "reasons": reasons,
+                    "text": str(turn.get("text", ""))[:300]}
+    return None
+
+
+def caving(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Resolved conversations that ended within one agent reply of a deflection."""
+    resolved = [r for r in rows if r["end_state"] == "resolved"]
+    caves = sorted((c for r in resolved if (c := _cave(r)) is not None),
+                   key=lambda c: (c["persona"], c["bot"], c["seed"], c["difficulty"]))
+    by_bot = Counter(c["bot"] for c in caves)
+    return {"resolved": len(resolved), "count": len(caves),
+            "rate": _rate(len(caves), len(resolved)),
+            "by_bot": dict(sorted(by_bot.items())), "examples": caves[:CAVE_EXAMPLES]}
 
 
 def _check(name: str, passed: bool | None, value: float | None, detail: str) -> dict[str, Any]:
@@ -79,7 +120,8 @@ def _check(name: str, passed: bool | None, value: float | None, detail: str) -> 
 
 
 def _realism(rows: list[dict[str, Any]], by_bot: dict[str, list[dict[str, Any]]],
-             by_difficulty: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+             by_difficulty: dict[str, list[dict[str, Any]]],
+             caves: dict[str, Any]) -> list[dict[str, Any]]:
     checks = []
     dis = by_bot.get("dismissive", [])
     walked = sum(r["end_state"] in WALK_AWAY for r in dis)
@@ -95,15 +137,15 @@ def _realism(rows: list[dict[str, Any]], by_bot: dict[str, list[dict[str, Any]]]
         _rate(solved, len(ideal)) if ideal else None,
         f"{solved} of {len(ideal)} ideal conversations resolved" if ideal
         else "no ideal conversations; run --bot ideal"))
-    deflect = [r for r in rows if r["bot"] in DEFLECTING_BOTS]
-    caves = [r for r in deflect if r["end_state"] == "resolved"]
-    where = Counter(f"{r['persona']}/{r['bot']}" for r in caves)
+    resolved, n = caves["resolved"], caves["count"]
+    where = Counter(f"{c['persona']}/{c['bot']}" for r in rows if (c := _cave(r)) is not None)
     checks.append(_check(
-        "no_early_caving", not caves if deflect else None,
-        _rate(len(caves), len(deflect)) if deflect else None,
-        (f"{len(caves)} of {len(deflect)} conversations with a bot that never acts ended "
-         f"resolved" + (f": {dict(where.most_common(5))}" if caves else ""))
-        if deflect else "no deflecting bots in this run"))
+        "no_early_caving", n == 0 if resolved else None, caves["rate"] if resolved else None,
+        (f"{n} of {resolved} resolved conversations ended within one agent reply of a "
+         "deflecting (transfer, policy wall, not my job, call back later, minimising) or "
+         f"powerless (empowerment <= {POWERLESS}) reply"
+         + (f": {dict(where.most_common(5))}" if n else ""))
+        if resolved else "no resolved conversations to check"))
     customer_lines = sum(1 for r in rows for t in r.get("turns", [])
                          if t.get("role") == "customer" and t.get("index", 0) > 0)
     repairs = sum(int(r.get("repairs", 0)) for r in rows)
@@ -142,6 +184,7 @@ def summarise(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[
     open_errors = [e for e in errors
                    if (e.get("persona"), e.get("bot"), e.get("seed"), e.get("difficulty"))
                    not in finished]
+    caves = caving(rows)
     total_cost = round(sum(float(r.get("cost", 0.0)) for r in rows), 6)
     total_tokens = sum(int((r.get("tokens") or {}).get("total", 0)) for r in rows)
     return {
@@ -158,7 +201,8 @@ def summarise(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[
         "mood_trajectories": {b: _trajectories(rs) for b, rs in sorted(by_bot.items())},
         "grades": {b: _grades(rs) for b, rs in sorted(by_bot.items())},
         "turns_to_resolution": {b: _turns_to_resolution(rs) for b, rs in sorted(by_bot.items())},
-        "realism": _realism(rows, by_bot, by_difficulty),
+        "realism": _realism(rows, by_bot, by_difficulty, caves),
+        "caving": caves,
         "cost": {
             "total_usd": total_cost,
             "total_tokens": total_tokens,

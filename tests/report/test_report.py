@@ -126,3 +126,112 @@ def test_grading_rows_with_agents_group_per_agent(tmp_path: Path) -> None:
 def test_empty_folder_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="neither"):
         build_report(tmp_path)
+
+
+def _chart(html: str, name: str) -> str:
+    found = re.search(rf'<svg class="chart" data-chart="{re.escape(name)}".*?</svg>', html)
+    assert found, name
+    return found.group(0)
+
+
+def test_simulate_report_draws_every_table_as_a_chart_too(tmp_path: Path) -> None:
+    bad, good = _grade(0, 0, ("policy_wall",)), _grade(3, 4)
+    _write(tmp_path, [
+        _conv("double-charge", "dismissive", 0, "hangs_up", [bad, bad]),
+        _conv("double-charge", "ideal", 0, "resolved", [good, good]),
+        _conv("card-fraud", "ideal", 0, "resolved", [good, good, good, good]),
+    ])
+    build_report(tmp_path)
+    html = (tmp_path / "report.html").read_text()
+    cells = _chart(html, "end/persona_bot")
+    assert "<title>double-charge / dismissive: hangs_up 100%</title>" in cells
+    assert "<title>card-fraud / ideal: resolved 100%</title>" in cells
+    assert "<title>dismissive: 0 100%</title>" in _chart(html, "grade/empowerment")
+    assert "<title>ideal: 3 100%</title>" in _chart(html, "grade/empathy")
+    assert "<title>ideal: 3.00</title>" in _chart(html, "resolve/mean")  # (2 + 4) / 2
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["turns_to_resolution"]["ideal"]["histogram"] == {"2": 1, "4": 1}
+
+
+def test_caving_is_judged_from_the_replies_not_the_bot_name(tmp_path: Path) -> None:
+    good, ok = _grade(3, 4), _grade(2, 3)
+    _write(tmp_path, [
+        # Named "ideal", but the customer settled right after a policy wall: a cave.
+        _conv("double-charge", "ideal", 0, "resolved", [good, _grade(1, 3, ("policy_wall",))]),
+        # One good reply after a powerless one: still within one agent reply of it.
+        _conv("double-charge", "ideal", 1, "resolved", [good, _grade(2, 1), good]),
+        # Named "transfer", but it resolved on real action: not a cave.
+        _conv("card-fraud", "transfer", 0, "resolved", [ok, good]),
+        # The deflection came two replies before the end: not a cave.
+        _conv("card-fraud", "transfer", 1, "resolved",
+              [_grade(0, 0, ("transfer",)), good, good]),
+        # Deflected and the customer walked away: not resolved, nothing to flag.
+        _conv("card-fraud", "dismissive", 0, "hangs_up", [_grade(0, 0, ("not_my_job",))]),
+    ])
+    summary = build_report(tmp_path)
+    caves = summary["caving"]
+    assert (caves["resolved"], caves["count"], caves["rate"]) == (4, 2, 0.5)
+    assert caves["by_bot"] == {"ideal": 2}
+    assert [(c["seed"], c["replies_before_end"], c["reasons"]) for c in caves["examples"]] == [
+        (0, 0, ["policy_wall"]), (1, 1, ["empowerment 1"])]
+    check = next(c for c in summary["realism"] if c["check"] == "no_early_caving")
+    assert check["passed"] is False and check["value"] == 0.5
+    assert "2 of 4 resolved" in check["detail"] and "double-charge/ideal" in check["detail"]
+    assert "card-fraud" not in check["detail"]  # the "transfer" bot's resolutions stand
+    html = (tmp_path / "report.html").read_text()
+    assert _metric(html, "caving/count") == "2"
+    assert _metric(html, "cave/double-charge/ideal/0") == "policy_wall"
+    assert _metric(html, "check/no_early_caving") == "FAIL"
+
+
+def test_no_resolved_conversation_leaves_caving_undecided(tmp_path: Path) -> None:
+    _write(tmp_path, [_conv("double-charge", "ideal", 0, "hangs_up", [_grade(3, 4)])])
+    summary = build_report(tmp_path)
+    check = next(c for c in summary["realism"] if c["check"] == "no_early_caving")
+    assert check["passed"] is None and summary["caving"]["count"] == 0
+
+
+AGENT_REPLIES = [
+    {"id": "c1", "agent": "Ann", "team": "billing", "customer": "You charged me twice!",
+     "reply": "Calm down. It's our policy to wait 10 business days."},
+    {"id": "c2", "agent": "Ann", "customer": "My internet is down again!",
+     "reply": "That's not my department, I'll transfer you."},
+    {"id": "c3", "agent": "Bo", "customer": "Where is my refund? Rent is due!",
+     "reply": "Rent due and no refund yet - that's stressful. I've reversed the charge now; "
+              "it lands by 5pm and I'll call you at 5 to confirm."},
+]
+
+
+def test_report_on_a_grade_output_file_groups_per_agent(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture) -> None:
+    src = tmp_path / "calls.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in AGENT_REPLIES))
+    out = tmp_path / "graded.jsonl"
+    assert main(["grade", str(src), "--out", str(out)]) == 0  # the real grader's output
+    assert main(["report", str(out)]) == 0
+    err = capsys.readouterr().err
+    html_path, json_path = tmp_path / "graded.report.html", tmp_path / "graded.summary.json"
+    assert f"-> {html_path} and {json_path}" in err and "grouped by agent: Ann, Bo" in err
+    summary = json.loads(json_path.read_text())
+    assert summary["grouped_by"] == "agent" and summary["files"] == ["graded.jsonl"]
+    assert {g: s["replies"] for g, s in summary["groups"].items()} == {"Ann": 2, "Bo": 1}
+    ann = summary["groups"]["Ann"]["anti_patterns"]
+    assert ann.get("policy_wall") == 1 and ann.get("transfer") == 1
+    assert summary["groups"]["Bo"]["mean_empowerment"] >= 3
+    html = html_path.read_text()
+    assert _metric(html, "count/Ann/replies") == "2"
+    assert _metric(html, "anti/Ann/transfer/rate") == "50.0%"
+    assert "<title>Bo: 4 100%</title>" in _chart(html, "grade/empowerment")
+    assert "<title>transfer: 33%</title>" in _chart(html, "anti/all")
+    assert not (tmp_path / "report.html").exists()  # nothing written into the folder itself
+    # The folder holding it reports the same groups (the .meta.json beside it is ignored).
+    assert build_report(tmp_path)["groups"].keys() == {"Ann", "Bo"}
+
+
+def test_report_on_a_file_that_is_not_grading_output(tmp_path: Path) -> None:
+    src = tmp_path / "calls.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in AGENT_REPLIES))
+    with pytest.raises(InputError, match="row 1 has neither grades"):
+        build_report(src)
+    with pytest.raises(InputError, match="neither a folder nor a file"):
+        build_report(tmp_path / "missing")

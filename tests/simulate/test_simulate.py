@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from hotseat.cli import main
 from hotseat.simulate.records import ResultFiles, repair_torn_tail
 from tests.conftest import ROOT
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.simulate.conftest import CUSTOMER_LINES
+from tests.simulate.conftest import CUSTOMER_LINES, customer_responder
 
 
 def _env(monkeypatch: pytest.MonkeyPatch, server: FakeOpenAIServer) -> None:
@@ -182,3 +184,94 @@ def test_resuming_with_another_model_is_refused(customer, monkeypatch, tmp_path,
     err = capsys.readouterr().err
     assert "different settings" in err and "gpt-5-mini" in err
     assert len(_rows(out)) == 1  # nothing mixed in
+
+
+class _InFlight:
+    """A responder that counts the requests inside the fake server at once.
+
+    The first `together` requests wait for each other (a one-off barrier), so the test
+    sees the allowed overlap for certain, then stay a while longer: a runner that let
+    more conversations run would have their requests arrive meanwhile and show more.
+    """
+
+    def __init__(self, together: int) -> None:
+        self.together = together
+        self.inside = self.most = self.calls = 0
+        self._lock = threading.Lock()
+        self._barrier = threading.Barrier(together)
+
+    def __call__(self, body: dict) -> str:
+        with self._lock:
+            self.inside += 1
+            self.calls += 1
+            first = self.calls <= self.together
+            self.most = max(self.most, self.inside)
+        try:
+            if first:
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    self._barrier.wait(timeout=30)  # a deadlock guard, not a speed limit
+                time.sleep(1.0)
+            time.sleep(0.01)
+        finally:
+            with self._lock:
+                self.inside -= 1
+        return customer_responder(body)
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_concurrency_bounds_requests_in_flight(customer, monkeypatch, tmp_path,
+                                               concurrency: int) -> None:
+    """Each conversation has at most one request out at a time, so requests inside the
+    server bound the conversations in flight from above."""
+    _env(monkeypatch, customer)
+    probe = _InFlight(concurrency)
+    customer.responder = probe
+    out = tmp_path / "run"
+    assert _simulate(out, "--concurrency", str(concurrency), "--turns", "3") == 0
+    assert len(_rows(out)) == 12
+    assert probe.calls >= 12  # every conversation asked the customer at least once
+    assert probe.most == concurrency
+
+
+def test_rate_limits_are_retried_and_every_conversation_finishes(customer, monkeypatch,
+                                                                  tmp_path) -> None:
+    _env(monkeypatch, customer)
+    monkeypatch.setenv("HOTSEAT_MAX_RETRIES", "3")
+    answered = 0
+
+    def respond(body: dict) -> str:
+        nonlocal answered
+        answered += 1  # the fake server calls this only for requests it did not fault
+        return customer_responder(body)
+
+    customer.responder = respond
+    customer.fault("429", times=3, retry_after=0.01)
+    out = tmp_path / "run"
+    assert _simulate(out, "--concurrency", "2", "--turns", "2") == 0
+    rows = _rows(out)
+    assert len({(r["persona"], r["bot"], r["seed"]) for r in rows}) == len(rows) == 12
+    assert len(customer.requests) - answered == 3  # all three 429s were met, and retried
+    assert not (out / "errors.jsonl").exists() or not (out / "errors.jsonl").read_text()
+
+
+def test_persistent_rate_limit_fails_that_conversation_clearly(customer, monkeypatch, tmp_path,
+                                                               capsys) -> None:
+    _env(monkeypatch, customer)
+    monkeypatch.setenv("HOTSEAT_MAX_RETRIES", "1")
+    # One worker: the first conversation makes the first request and meets both 429s
+    # (the first try and its one retry); the next conversation meets none.
+    customer.fault("429", times=2, retry_after=0.01)
+    out = tmp_path / "run"
+    argv = ["simulate", "--persona", "double-charge", "internet-outage", "--bot", "ideal",
+            "--seeds", "1", "--lexical", "--concurrency", "1", "--turns", "2", "--out", str(out)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "double-charge/ideal/seed 0: RateLimited:" in err and "(429)" in err
+    assert "1 finished, 0 already done, 1 failed (of 2)" in err
+    errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
+    assert [(e["persona"], e["type"]) for e in errors] == [("double-charge", "RateLimited")]
+    assert "kept rate-limiting (429) after 1 retries" in errors[0]["error"]
+    assert [r["persona"] for r in _rows(out)] == ["internet-outage"]
+    # Not dropped: the same command picks the failed conversation up again.
+    assert main(argv) == 0
+    assert sorted(r["persona"] for r in _rows(out)) == ["double-charge", "internet-outage"]
