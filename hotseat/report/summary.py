@@ -149,11 +149,13 @@ def _realism(rows: list[dict[str, Any]], by_bot: dict[str, list[dict[str, Any]]]
     customer_lines = sum(1 for r in rows for t in r.get("turns", [])
                          if t.get("role") == "customer" and t.get("index", 0) > 0)
     repairs = sum(int(r.get("repairs", 0)) for r in rows)
-    rate = _rate(repairs, customer_lines)
+    reversals = sum(_role_reversals(r) for r in rows)
+    rate = _rate(reversals, customer_lines)
     checks.append(_check(
         "role_reversal", rate <= MAX_REPAIR_RATE if customer_lines else None, rate,
-        f"{repairs} of {customer_lines} generated customer lines were repaired or replaced "
-        "(the model spoke as the agent or broke character)"))
+        f"on {reversals} of {customer_lines} generated customer lines the model spoke as "
+        f"the agent (cut or replaced before anyone saw it); {repairs} lines were repaired "
+        "for any reason (role reversal, breaking character, too long, too cooperative)"))
     if len(by_difficulty) > 1:
         order = [d for d in DIFFICULTY_ORDER if d in by_difficulty]
         resolve = {d: _rate(sum(r["end_state"] == "resolved" for r in by_difficulty[d]),
@@ -211,3 +213,12 @@ def summarise(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[
                            for b, rs in sorted(by_bot.items())},
         },
     }
+
+
+def _role_reversals(row: dict[str, Any]) -> int:
+    """Customer lines with a role reversal; runs written before turns kept their problems
+    fall back to the repair count (which over-counts: it includes trims)."""
+    turns = row.get("turns", [])
+    if any("problems" in t for t in turns):
+        return sum("role_reversal" in t.get("problems", []) for t in turns)
+    return int(row.get("repairs", 0))

@@ -50,6 +50,7 @@ class TurnOut(BaseModel):
     intent: str | None = None
     grade: dict[str, Any] | None = None  # agent turns only
     repaired: bool = False
+    problems: list[str] = Field(default_factory=list)  # checks that failed on this line
 
 
 class ConversationRecord(JobKey):
@@ -61,6 +62,8 @@ class ConversationRecord(JobKey):
     tokens: dict[str, int]
     cost: float
     repairs: int
+    role_reversals: int = Field(default=0, description="customer lines on which the model "
+                                "spoke as the agent at least once")
     evaluator: str
     customer_model: str
     session_id: str

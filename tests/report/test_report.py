@@ -235,3 +235,19 @@ def test_report_on_a_file_that_is_not_grading_output(tmp_path: Path) -> None:
         build_report(src)
     with pytest.raises(InputError, match="neither a folder nor a file"):
         build_report(tmp_path / "missing")
+
+
+def test_role_reversal_counts_only_lines_that_spoke_as_the_agent(tmp_path: Path) -> None:
+    conv = _conv("double-charge", "ideal", 0, "resolved", [_grade(3, 4)] * 3, repairs=2)
+    customer = [t for t in conv["turns"] if t["role"] == "customer"]
+    for turn, problems in zip(customer, ([], ["too_long"], ["role_reversal"] * 2, []),
+                              strict=True):
+        turn["problems"] = problems
+    _write(tmp_path, [conv])
+    assert main(["report", str(tmp_path)]) == 0
+    checks = {c["check"]: c for c in json.loads((tmp_path / "summary.json").read_text())
+              ["realism"]}
+    # 3 generated lines (the scripted opening is not one); 1 reversal, 2 repairs in all.
+    assert checks["role_reversal"]["value"] == round(1 / 3, 4)
+    assert "on 1 of 3" in checks["role_reversal"]["detail"]
+    assert "2 lines were repaired" in checks["role_reversal"]["detail"]
