@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from string import Template
 
 from hotseat.errors import ConfigError
+from hotseat.paths import prompts_dir
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = prompts_dir()  # HOTSEAT_PROMPTS_DIR, else the shipped prompts/ (hotseat.paths)
 
 
 @cache

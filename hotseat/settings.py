@@ -31,6 +31,7 @@ DEFAULT_MODELS: dict[str, str] = {
 # Environment variable -> settings field. Several names may feed one field (first wins).
 ENV_FIELDS: dict[str, tuple[str, ...]] = {
     "provider": ("HOTSEAT_PROVIDER",),
+    # Read by _env_key, not _read_env: which key applies depends on the provider.
     "api_key": ("HOTSEAT_API_KEY", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"),
     "base_url": ("HOTSEAT_BASE_URL", "OPENAI_BASE_URL"),
     "azure_endpoint": ("AZURE_OPENAI_ENDPOINT",),
@@ -43,6 +44,13 @@ ENV_FIELDS: dict[str, tuple[str, ...]] = {
     "n_threads": ("HOTSEAT_THREADS",),
 }
 ROLE_ENV = "HOTSEAT_MODEL_{role}"  # e.g. HOTSEAT_MODEL_JUDGE=gpt-4.1
+# A key goes only to the service it was made for: the Azure key never reaches
+# api.openai.com. (OPENAI_API_KEY still works for Azure, as it always has.)
+AZURE_KEY_ENV = "AZURE_OPENAI_API_KEY"
+KEY_ENV: dict[bool, tuple[str, ...]] = {  # is the provider Azure? -> names, first wins
+    True: ("HOTSEAT_API_KEY", AZURE_KEY_ENV, "OPENAI_API_KEY"),
+    False: ("HOTSEAT_API_KEY", "OPENAI_API_KEY"),
+}
 
 
 def default_cache_dir() -> Path:
@@ -83,11 +91,13 @@ class Settings(BaseModel):
 
     @property
     def resolved_provider(self) -> Literal["openai", "azure", "compatible", "local"]:
-        """`auto` means OpenAI when a key is present, otherwise the embedded model."""
+        """`auto`: a base URL, else an Azure endpoint, else OpenAI with a key, else local."""
         if self.provider != "auto":
             return self.provider
         if self.base_url:
             return "compatible"
+        if self.azure_endpoint:
+            return "azure"
         return "openai" if self.api_key else "local"
 
     def model_for(self, role: str) -> str:
@@ -135,6 +145,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _read_env(environ: dict[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for field, names in ENV_FIELDS.items():
+        if field == "api_key":
+            continue
         for name in names:
             if environ.get(name):
                 values[field] = environ[name]
@@ -161,10 +173,38 @@ def load_settings(
         env_values["models"] = {**merged["models"], **env_values["models"]}
     merged.update(env_values)
     merged.update(overrides or {})
+    if "api_key" not in (overrides or {}):
+        key = _env_key(env, merged)
+        if key:
+            merged["api_key"] = key
     try:
         return Settings(**merged)
     except ValidationError as exc:
         raise ConfigError(_explain(exc, path)) from None
+
+
+def _wants_azure(values: dict[str, Any]) -> bool:
+    """Mirrors Settings.resolved_provider for the one question the key depends on."""
+    provider = values.get("provider", "auto")
+    return provider == "azure" or (
+        provider == "auto" and not values.get("base_url") and bool(values.get("azure_endpoint")))
+
+
+def _env_key(env: dict[str, str], values: dict[str, Any]) -> str | None:
+    """The API key from the environment that belongs to the provider being configured."""
+    azure = _wants_azure(values)
+    key = next((env[name] for name in KEY_ENV[azure] if env.get(name)), None)
+    stray = (not azure and env.get(AZURE_KEY_ENV) and values.get("provider", "auto") == "auto"
+             and not values.get("base_url") and not (key or values.get("api_key")))
+    if stray:
+        # Falling back to OpenAI would send the Azure key there; going offline silently
+        # would hide the missing endpoint.
+        raise ConfigError(
+            f"{AZURE_KEY_ENV} is set but AZURE_OPENAI_ENDPOINT is not.",
+            hint="Set AZURE_OPENAI_ENDPOINT=https://<resource>.openai.azure.com to use Azure, "
+            f"or unset {AZURE_KEY_ENV} (HOTSEAT_PROVIDER=local runs offline).",
+        )
+    return key
 
 
 def _explain(exc: ValidationError, path: Path | None) -> str:

@@ -9,6 +9,8 @@ import pytest
 from hotseat.errors import ConfigError
 from hotseat.settings import DEFAULT_MODELS, load_settings
 
+AZ = "https://example-resource.openai.azure.com"
+
 
 @pytest.mark.parametrize(
     ("environ", "expected"),
@@ -22,10 +24,53 @@ from hotseat.settings import DEFAULT_MODELS, load_settings
         ({"HOTSEAT_PROVIDER": "azure"}, "azure"),
         ({"HOTSEAT_PROVIDER": "openai"}, "openai"),
         ({"HOTSEAT_PROVIDER": "compatible"}, "compatible"),
+        ({"AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ}, "azure"),
+        ({"OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ},
+         "azure"),
+        ({"AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ,
+          "HOTSEAT_BASE_URL": "http://127.0.0.1:1/v1"}, "compatible"),
+        ({"AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ,
+          "HOTSEAT_PROVIDER": "local"}, "local"),
+        ({"OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az"}, "openai"),
     ],
 )
 def test_provider_resolution(environ: dict[str, str], expected: str) -> None:
     assert load_settings(environ=environ).resolved_provider == expected
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected_key"),
+    [
+        # The Azure key goes to Azure only, even when an OpenAI key is set too.
+        ({"AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ}, "az"),
+        ({"OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ},
+         "az"),
+        ({"OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az"}, "sk"),
+        ({"HOTSEAT_PROVIDER": "openai", "AZURE_OPENAI_API_KEY": "az"}, None),
+        ({"HOTSEAT_PROVIDER": "azure", "OPENAI_API_KEY": "sk", "AZURE_OPENAI_ENDPOINT": AZ},
+         "sk"),
+        ({"HOTSEAT_API_KEY": "hs", "AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ},
+         "hs"),
+    ],
+)
+def test_each_key_goes_to_its_own_service(
+    environ: dict[str, str], expected_key: str | None
+) -> None:
+    key = load_settings(environ=environ).api_key
+    assert (key.get_secret_value() if key else None) == expected_key
+
+
+def test_azure_key_without_endpoint_is_a_clear_error_not_openai() -> None:
+    with pytest.raises(ConfigError, match="AZURE_OPENAI_ENDPOINT") as info:
+        load_settings(environ={"AZURE_OPENAI_API_KEY": "az-secret"})
+    assert "az-secret" not in str(info.value)
+
+
+def test_azure_endpoint_in_toml_selects_azure(tmp_path: Path) -> None:
+    cfg = tmp_path / "hotseat.toml"
+    cfg.write_text(f'[hotseat]\nazure_endpoint = "{AZ}"\n')
+    s = load_settings(environ={"HOTSEAT_CONFIG": str(cfg), "AZURE_OPENAI_API_KEY": "az"})
+    assert s.resolved_provider == "azure" and s.describe()["provider"] == "azure"
 
 
 def test_role_models_default_and_override() -> None:

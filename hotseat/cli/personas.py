@@ -7,14 +7,17 @@ import json
 import sys
 from pathlib import Path
 
-from hotseat.personas import DEFAULT_PERSONAS_DIR, CardProblem, load_catalog, validate_path
+from hotseat.errors import InputError
+from hotseat.paths import PERSONAS_ENV, personas_dir
+from hotseat.personas import CardProblem, load_catalog, validate_path
 from hotseat.personas.catalog import OVERLAY_DIR, card_files, overlay_files
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("personas", help="list or validate persona cards")
-    parser.add_argument("--personas-dir", type=Path, default=DEFAULT_PERSONAS_DIR,
-                        help="folder of persona cards (default: the repository's personas/)")
+    parser.add_argument("--personas-dir", type=Path, default=None,
+                        help=f"folder of persona cards (default: ${PERSONAS_ENV}, else the "
+                        "checkout's or the installed personas/)")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="one line per persona: ID<TAB>archetype<TAB>name")
     listing.add_argument("--json", action="store_true", help="a JSON list instead")
@@ -26,9 +29,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate.set_defaults(func=run_validate)
 
 
+def _folder(args: argparse.Namespace) -> Path:
+    return args.personas_dir or personas_dir()  # read when run, so the environment counts
+
+
 def run_list(args: argparse.Namespace) -> int:
-    catalog = load_catalog(args.personas_dir)
+    folder = _folder(args)
+    catalog = load_catalog(folder)
     cards = sorted(catalog.cards.values(), key=lambda c: c.id)
+    for problem in catalog.problems:  # broken cards are skipped, but never silently
+        print(f"hotseat: skipped {problem}", file=sys.stderr)
+    if not cards:  # an empty list would look like success to a script
+        what = "no valid persona cards" if catalog.problems else "no persona cards (*.yaml)"
+        raise InputError(
+            f"Found {what} in {folder}" + ("" if folder.is_dir() else " (no such folder)") + ".",
+            hint=f"Pass --personas-dir or set {PERSONAS_ENV} to a folder of cards, or "
+            "reinstall Hotseat (its wheel ships the cards).")
     if args.json:
         rows = [{"id": c.id, "archetype": c.archetype, "name": c.name, "summary": c.summary}
                 for c in cards]
@@ -36,8 +52,6 @@ def run_list(args: argparse.Namespace) -> int:
     else:
         for c in cards:
             print(f"{c.id}\t{c.archetype}\t{c.name}")
-    for problem in catalog.problems:  # broken cards are skipped, but never silently
-        print(f"hotseat: skipped {problem}", file=sys.stderr)
     return 0
 
 
@@ -56,7 +70,7 @@ def _expand(paths: list[Path], personas_dir: Path) -> list[Path]:
 
 def run_validate(args: argparse.Namespace) -> int:
     problems: list[CardProblem] = []
-    files = _expand(list(args.paths), args.personas_dir)
+    files = _expand(list(args.paths), _folder(args))
     for path in files:
         if not path.is_file():
             problems.append(CardProblem(str(path), 1, "(file)", "no such file"))

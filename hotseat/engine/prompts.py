@@ -21,10 +21,11 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from hotseat.engine.intent import IntentChoice
 from hotseat.engine.mood import Mood
 from hotseat.errors import ConfigError
+from hotseat.paths import prompts_dir
 from hotseat.personas.card import Card
 from hotseat.tokens import count_tokens
 
-DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+DEFAULT_PROMPTS_DIR = prompts_dir()  # HOTSEAT_PROMPTS_DIR, else the shipped prompts/
 PROMPT_FILES = ("customer_system.md", "customer_turn.md", "customer_parts.yaml",
                 "customer_checks.yaml")
 DEFAULT_BUDGET = 1400  # tokens for the whole customer prompt; a 4k-context local model fits

@@ -15,6 +15,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from hotseat.errors import InputError
+from hotseat.paths import personas_dir
 from hotseat.personas.card import Card
 from hotseat.personas.overlay import DIFFICULTIES, Overlay, apply_overlay
 from hotseat.personas.problems import (
@@ -25,8 +26,9 @@ from hotseat.personas.problems import (
     read_yaml,
 )
 
-# The repository's personas/ folder; callers pass another folder to use their own cards.
-DEFAULT_PERSONAS_DIR = Path(__file__).resolve().parents[2] / "personas"
+# HOTSEAT_PERSONAS_DIR, else the checkout's or the installed personas/ (hotseat.paths);
+# callers pass another folder to use their own cards.
+DEFAULT_PERSONAS_DIR = personas_dir()
 OVERLAY_DIR = "overlays"
 M = TypeVar("M", bound=BaseModel)
 
