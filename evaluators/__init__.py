@@ -9,6 +9,7 @@ from evaluators.grade import (
     Grade,
     GradeRequest,
     Turn,
+    Usage,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "Grade",
     "GradeRequest",
     "Turn",
+    "Usage",
 ]

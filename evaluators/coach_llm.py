@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from evaluators.grade import TECHNIQUES, Grade, GradeRequest
 from evaluators.injection import screen
 from evaluators.prompts import fill, load, quoted
+from evaluators.usage import UsageMeter, model_name
 
 
 class CoachOutput(BaseModel):
@@ -21,9 +22,11 @@ class LLMCoach:
         from evaluators.llm_judge import bind_json
 
         self._bound = bind_json(model, CoachOutput, "coaching")
+        self._model_name = model_name(model)
         self.malformed_retries = malformed_retries
 
-    def suggest(self, request: GradeRequest, grade: Grade) -> str:
+    def suggest(self, request: GradeRequest, grade: Grade,
+                meter: UsageMeter | None = None) -> str:
         from evaluators.llm_judge import invoke_validated
 
         missing = [t for t in TECHNIQUES if t not in grade.technique_names()]
@@ -40,5 +43,6 @@ class LLMCoach:
         )
         out = invoke_validated(self._bound, [SystemMessage(content=load("coach.md")),
                                              HumanMessage(content=user)],
-                               CoachOutput, self.malformed_retries, "coach")
+                               CoachOutput, self.malformed_retries, "coach", meter,
+                               self._model_name)
         return out.suggestion

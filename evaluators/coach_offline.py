@@ -2,7 +2,7 @@
 
 The trainee's own sentences (their facts) are kept, apart from sentences that carried an
 anti-pattern; missing techniques are added from templates in data/coach.yaml chosen by
-the scenario.
+the persona id (or a scenario field holding one), else by keywords.
 """
 
 from __future__ import annotations
@@ -29,8 +29,15 @@ def _data() -> dict[str, Any]:
     return raw
 
 
-def _scenario(context: str) -> dict[str, str]:
-    return next(sc for sc in _data()["scenarios"] if sc["_re"].search(context))
+def _scenario(context: str, ids: set[str]) -> dict[str, str]:
+    scenarios = _data()["scenarios"]
+    by_id = next((sc for sc in scenarios if ids & set(sc.get("personas") or [])), None)
+    return by_id or next(sc for sc in scenarios if sc["_re"].search(context))
+
+
+def covered_personas() -> set[str]:
+    """Persona ids with their own coaching entry."""
+    return {p for sc in _data()["scenarios"] for p in sc.get("personas") or []}
 
 
 def _feeling(customer: str) -> str:
@@ -49,10 +56,12 @@ def suggest(
     techniques: list[Evidence],
     anti_patterns: list[Evidence],
     called_for: bool,
+    persona_id: str | None = None,
 ) -> str:
     """A better reply: empathy first, the trainee's kept facts, then the missing action."""
     data = _data()
-    sc = _scenario(" ".join(filter(None, [scenario, customer, reply])))
+    ids = {i.strip() for i in (persona_id, scenario) if i}
+    sc = _scenario(" ".join(filter(None, [scenario, customer, reply])), ids)
     values = {
         "feeling": _feeling(customer),
         "problem": sc["problem"],

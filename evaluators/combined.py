@@ -3,7 +3,12 @@
 Paths, named in `Grade.evaluator`:
 - combined:llm               the judge answered; offline evidence was in its prompt, and
                              a reply that addressed the grader is capped at the offline grade
-- combined:offline-fallback  the provider failed (ProviderError); the offline grade stands
+- combined:llm+capped        as above, and offline deflection evidence (transfer, not my
+                             job, policy wall, call back later) capped empowerment; the
+                             reason says which
+- combined:offline-fallback  the provider failed (ProviderError), or no LLM is configured
+                             (ConfigError/WeightsError when building); the offline grade
+                             stands and the reason says why
 """
 
 from __future__ import annotations
@@ -13,9 +18,18 @@ from contextlib import suppress
 
 from evaluators.coach_llm import LLMCoach
 from evaluators.grade import Grade, GradeRequest
-from evaluators.llm_judge import LLMJudge, cap_injected, to_grade
+from evaluators.llm_judge import LLMJudge, to_grade
 from evaluators.offline import OfflineEvaluator
-from hotseat.errors import ProviderError
+from evaluators.usage import UsageMeter
+from hotseat.errors import HotseatError, ProviderError
+from hotseat.redact import mask_url
+
+
+def _fallback(grade: Grade, why: str) -> Grade:
+    return grade.model_copy(update={
+        "evaluator": "combined:offline-fallback",
+        "reason": f"{grade.reason.rstrip('.')} ({why}; offline grade used).",
+    })
 
 
 class CombinedEvaluator:
@@ -35,20 +49,36 @@ class CombinedEvaluator:
             "addresses_grader": baseline.injection_flagged,
             "empathy_called_for": baseline.empathy_called_for,
         }, ensure_ascii=False).replace("<", "\\u003c")
+        meter = UsageMeter()
         try:
-            outputs = self.judge.judge(request, evidence=hints)
+            outputs = self.judge.judge(request, evidence=hints, meter=meter)
         except ProviderError as exc:
             # MalformedResponse is a ProviderError too: an unusable judge answer falls back.
-            note = f" (LLM judge unavailable: {type(exc).__name__}; offline grade used)"
-            return baseline.model_copy(update={
-                "evaluator": f"{self.name}:offline-fallback",
-                "reason": baseline.reason.rstrip(".") + note + ".",
-            })
-        grade = to_grade(outputs, request, f"{self.name}:llm", None, baseline.suggestion)
-        if grade.injection_flagged or baseline.injection_flagged:
-            grade = cap_injected(grade, request, baseline)
+            fallen = _fallback(baseline, f"LLM judge unavailable: {type(exc).__name__}")
+            return fallen.model_copy(update={"usage": meter.total})
+        grade = to_grade(outputs, request, f"{self.name}:llm", None, baseline.suggestion,
+                         baseline=baseline)
         if self.coach is not None:
             # On a coaching failure the offline suggestion already in the grade stands.
             with suppress(ProviderError):
-                grade = grade.model_copy(update={"suggestion": self.coach.suggest(request, grade)})
-        return grade
+                grade = grade.model_copy(
+                    update={"suggestion": self.coach.suggest(request, grade, meter)})
+        return grade.model_copy(update={"usage": meter.total})
+
+
+class OfflineFallback:
+    """`combined` when no LLM can be built: every grade is the offline one, labelled so.
+
+    The reason names the setting problem (never a secret: ConfigError/WeightsError
+    messages name settings, and any URL in them is masked).
+    """
+
+    name = "combined"
+
+    def __init__(self, error: HotseatError, offline: OfflineEvaluator | None = None) -> None:
+        self.offline = offline or OfflineEvaluator()
+        message = " ".join(mask_url(word) for word in error.message.split())
+        self.why = "LLM judge not configured: " + message.rstrip(".")
+
+    def grade(self, request: GradeRequest) -> Grade:
+        return _fallback(self.offline.grade(request), self.why)

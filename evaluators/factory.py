@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from evaluators.grade import Evaluator
-from hotseat.errors import ConfigError
+from hotseat.errors import ConfigError, WeightsError
 from hotseat.settings import Settings
 
 EvaluatorName = Literal["offline", "llm", "combined"]
@@ -14,7 +14,11 @@ NAMES: tuple[str, ...] = ("offline", "llm", "combined")
 
 def make_evaluator(name: str, settings: Settings | None = None, *, repeats: int = 1,
                    coach: bool = True) -> Evaluator:
-    """`coach=False` skips the LLM coaching call (the offline suggestion is used instead)."""
+    """`coach=False` skips the LLM coaching call (the offline suggestion is used instead).
+
+    `llm` fails here when no model can be built; `combined` falls back to the offline
+    grader instead, and every grade says so (evaluator "combined:offline-fallback").
+    """
     if name == "offline":
         from evaluators.offline import OfflineEvaluator
 
@@ -28,10 +32,17 @@ def make_evaluator(name: str, settings: Settings | None = None, *, repeats: int 
     from evaluators.llm_judge import LLMJudge
     from hotseat.llm import chat_model
 
-    llm_coach = LLMCoach(chat_model("coach", settings)) if coach else None
-    # Reasoning comes before the scores, so the judge needs more room than the role default.
-    judge = LLMJudge(chat_model("judge", settings, max_tokens=1000), repeats=repeats,
-                     coach=llm_coach)
+    try:
+        llm_coach = LLMCoach(chat_model("coach", settings)) if coach else None
+        # Reasoning comes before the scores, so the judge needs more room than the default.
+        judge = LLMJudge(chat_model("judge", settings, max_tokens=1000), repeats=repeats,
+                         coach=llm_coach)
+    except (ConfigError, WeightsError) as exc:
+        if name != "combined":
+            raise
+        from evaluators.combined import OfflineFallback
+
+        return OfflineFallback(exc)
     if name == "llm":
         return judge
     from evaluators.combined import CombinedEvaluator

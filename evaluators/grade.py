@@ -67,6 +67,21 @@ class GradeRequest(BaseModel):
     persona_id: str | None = None
 
 
+class Usage(BaseModel):
+    """Tokens and estimated cost of the LLM calls made for one grade (zero offline)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+    cost_usd: float = Field(default=0.0, ge=0)
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+                     completion_tokens=self.completion_tokens + other.completion_tokens,
+                     cost_usd=self.cost_usd + other.cost_usd)
+
+
 class Grade(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -84,6 +99,8 @@ class Grade(BaseModel):
     rubric_version: str = RUBRIC_VERSION
     empathy_spread: float | None = None  # standard deviation over repeats, when repeated
     empowerment_spread: float | None = None
+    # Summed over every LLM call for this reply: judge repeats, retries, coaching.
+    usage: Usage = Field(default_factory=Usage)
 
     def technique_names(self) -> set[str]:
         return {e.name for e in self.techniques}

@@ -28,29 +28,48 @@ class Screened:
     evidence: list[Evidence] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Rules:
+    formatting: re.Pattern[str]
+    markup: list[re.Pattern[str]]
+    sentence: list[re.Pattern[str]]
+    vocabulary: list[re.Pattern[str]]  # one per class of grading talk
+    min_classes: int
+
+
 @lru_cache(maxsize=1)
-def _rules() -> tuple[re.Pattern[str], list[re.Pattern[str]], list[re.Pattern[str]]]:
+def _rules() -> _Rules:
     raw = yaml.safe_load(
         resources.files("evaluators.data").joinpath("injection.yaml").read_text("utf-8"))
     flags = re.IGNORECASE | re.DOTALL
-    return (re.compile(raw["formatting"], re.IGNORECASE),
-            [re.compile(r, flags) for r in raw["markup"]],
-            [re.compile(r, re.IGNORECASE | re.MULTILINE) for r in raw["sentence"]])
+    vocab = raw["vocabulary"]
+    return _Rules(re.compile(raw["formatting"], re.IGNORECASE),
+                  [re.compile(r, flags) for r in raw["markup"]],
+                  [re.compile(r, re.IGNORECASE | re.MULTILINE) for r in raw["sentence"]],
+                  [re.compile(r, re.IGNORECASE) for r in vocab["classes"].values()],
+                  int(vocab["min_classes"]))
+
+
+def _grading_talk(sentence: str, rules: _Rules) -> re.Match[str] | None:
+    """The first grading word, when the sentence mixes enough classes of grading talk."""
+    hits = [m for r in rules.vocabulary if (m := r.search(sentence))]
+    return min(hits, key=lambda m: m.start()) if len(hits) >= rules.min_classes else None
 
 
 def screen(reply: str) -> Screened:
     """Remove grader-addressed markup and sentences; keep every word meant for the customer."""
-    formatting, markup, sentence_rules = _rules()
-    text = formatting.sub(" ", normalise(reply))
+    rules = _rules()
+    text = rules.formatting.sub(" ", normalise(reply))
     evidence: list[Evidence] = []
-    for rule in markup:
+    for rule in rules.markup:
         for m in rule.finditer(text):
             if m.group(0).strip():
                 evidence.append(Evidence(name=INJECTION, quote=quote(m.group(0))))
         text = rule.sub(" ", text)
     kept: list[str] = []
     for sent in sentences(text):
-        hit = next((m for r in sentence_rules if (m := r.search(sent))), None)
+        hit = next((m for r in rules.sentence if (m := r.search(sent))), None) \
+            or _grading_talk(sent, rules)
         if hit:
             evidence.append(Evidence(name=INJECTION, quote=quote(sent, hit.start(), hit.end())))
         else:

@@ -4,12 +4,17 @@ Temperature 0 comes from the `judge` role in hotseat.llm. Malformed output is re
 `malformed_retries` times and then raised as MalformedResponse: never a default score.
 A reply that speaks to the grader is flagged and its scores capped at what the words
 said to the customer earn from the offline rule, so an obedient model cannot hand out 4/4.
+Offline deflection evidence (transfer, not my job, policy wall, call back later) always
+caps empowerment, whatever the judge said; quotes the judge gives as evidence must be in
+the reply or they are dropped.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import statistics
+from functools import lru_cache
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
@@ -19,7 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from evaluators.coach_llm import LLMCoach
 from evaluators.grade import ANTI_PATTERNS, TECHNIQUES, Evidence, Grade, GradeRequest
 from evaluators.injection import screen
+from evaluators.offline import LABELS, OfflineEvaluator
 from evaluators.prompts import fill, load, quoted
+from evaluators.text import normalise
+from evaluators.usage import UsageMeter, model_name
 from hotseat.errors import MalformedResponse
 
 Score = Literal[0, 1, 2, 3, 4]
@@ -98,11 +106,17 @@ def parse_json(content: Any, schema_model: type[BaseModel]) -> Any:
 
 
 def invoke_validated(model: Any, messages: list, schema_model: type[BaseModel],
-                     retries: int, what: str) -> Any:
-    """Call, validate, retry on malformed output; then raise MalformedResponse."""
+                     retries: int, what: str, meter: UsageMeter | None = None,
+                     name: str = "") -> Any:
+    """Call, validate, retry on malformed output; then raise MalformedResponse.
+
+    Every answer, malformed ones included, is paid for: `meter` counts each call.
+    """
     last = ""
     for _ in range(retries + 1):
         message = model.invoke(messages)
+        if meter is not None:
+            meter.add(message, messages, name)
         try:
             return parse_json(message.content, schema_model)
         except (json.JSONDecodeError, ValidationError, TypeError) as exc:
@@ -148,51 +162,128 @@ class LLMJudge:
         )
         return [SystemMessage(content=load("judge.md")), HumanMessage(content=user)]
 
-    def judge(self, request: GradeRequest, evidence: str = "none") -> list[JudgeOutput]:
+    def judge(self, request: GradeRequest, evidence: str = "none",
+              meter: UsageMeter | None = None) -> list[JudgeOutput]:
         msgs = self.messages(request, evidence)
-        return [invoke_validated(self._bound, msgs, JudgeOutput, self.malformed_retries, "judge")
+        name = model_name(self.model)
+        return [invoke_validated(self._bound, msgs, JudgeOutput, self.malformed_retries, "judge",
+                                 meter, name)
                 for _ in range(self.repeats)]
 
     def grade(self, request: GradeRequest) -> Grade:
-        return to_grade(self.judge(request), request, self.name, self.coach)
+        meter = UsageMeter()
+        return to_grade(self.judge(request, meter=meter), request, self.name, self.coach,
+                        meter=meter)
 
 
 def _spread(values: list[int]) -> float | None:
     return statistics.pstdev(values) if len(values) > 1 else None
 
 
+@lru_cache(maxsize=1)
+def _offline() -> OfflineEvaluator:
+    return OfflineEvaluator()
+
+
+_SPACE = re.compile(r"\s+")
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[\.\.\.\])\s*")
+
+
+def _plain(text: str) -> str:
+    """Lower case, straight quotes, single spaces: how quotes and replies are compared."""
+    return _SPACE.sub(" ", normalise(text)).strip().lower()
+
+
+def quoted_in(quote: str, reply: str) -> bool:
+    """True when every part of `quote` (split at ellipses) appears in `reply`, in order."""
+    text = _plain(reply)
+    parts = [p.strip(" \"'") for p in _ELLIPSIS.split(_plain(quote))]
+    parts = [p for p in parts if p]
+    at = 0
+    for part in parts:
+        found = text.find(part, at)
+        if found < 0:
+            return False
+        at = found + len(part)
+    return bool(parts)
+
+
 def to_grade(outputs: list[JudgeOutput], request: GradeRequest, evaluator: str,
-             coach: LLMCoach | None, offline_suggestion: str | None = None) -> Grade:
-    """Merge repeated judgements: mean score (rounded half up), spread, first run's evidence."""
+             coach: LLMCoach | None, offline_suggestion: str | None = None, *,
+             baseline: Grade | None = None, meter: UsageMeter | None = None) -> Grade:
+    """Merge repeated judgements: mean score (rounded half up), spread, first run's evidence.
+
+    `baseline` is the offline grade of the same request (computed when not given): it caps
+    an injected reply and any reply the offline rule saw deflect.
+    """
     first = outputs[0]
     emp = [o.empathy for o in outputs]
     pow_ = [o.empowerment for o in outputs]
     screened = screen(request.reply)
     flagged = screened.flagged or any(o.addresses_grader for o in outputs)
+    # Evidence must be words the customer heard; an invented quote is dropped.
+    techniques = [Evidence(name=t.name, quote=t.quote) for t in first.techniques
+                  if quoted_in(t.quote, screened.customer_text)]
+    anti = [Evidence(name=a.name, quote=a.quote) for a in first.anti_patterns
+            if quoted_in(a.quote, screened.customer_text)]
+    dropped = len(first.techniques) + len(first.anti_patterns) - len(techniques) - len(anti)
+    reason = first.reason
+    if dropped:
+        reason = f"{reason.rstrip()} ({dropped} quoted evidence not found in the reply, dropped.)"
     grade = Grade(
         empathy=int(statistics.mean(emp) + 0.5),
         empowerment=int(statistics.mean(pow_) + 0.5),
         empathy_called_for=first.empathy_called_for,
-        techniques=[Evidence(name=t.name, quote=t.quote) for t in first.techniques],
-        anti_patterns=[Evidence(name=a.name, quote=a.quote) for a in first.anti_patterns],
+        techniques=techniques,
+        anti_patterns=anti,
         injection_flagged=flagged,
-        reason=first.reason,
+        reason=reason,
         suggestion=offline_suggestion or "",
         evaluator=evaluator,
         empathy_spread=_spread(emp),
         empowerment_spread=_spread(pow_),
     )
-    if flagged:
-        grade = cap_injected(grade, request)
+    if baseline is None:
+        baseline = _offline().grade(request)
+    if flagged or baseline.injection_flagged:
+        grade = cap_injected(grade, request, baseline)
+    grade = cap_deflections(grade, baseline)
     if coach is not None:
-        grade = grade.model_copy(update={"suggestion": coach.suggest(request, grade)})
+        grade = grade.model_copy(update={"suggestion": coach.suggest(request, grade, meter)})
     if not grade.suggestion:
         from evaluators.coach_offline import suggest
 
         grade = grade.model_copy(update={"suggestion": suggest(
             screened.customer_text, request.customer, request.scenario, grade.techniques,
-            grade.anti_patterns, grade.empathy_called_for)})
+            grade.anti_patterns, grade.empathy_called_for, request.persona_id)})
+    if meter is not None:
+        grade = grade.model_copy(update={"usage": meter.total})
     return grade
+
+
+def cap_deflections(grade: Grade, baseline: Grade) -> Grade:
+    """Empowerment no higher than the offline caps for deflections the offline rule saw.
+
+    A judge can miss (or be talked out of) "I'll transfer you"; the offline detectors are
+    literal about it. Only the empowerment caps apply: the empathy caps rest on noisier
+    detectors (sarcasm, minimising) where the judge reads tone better.
+    """
+    caps = _offline().weights.empowerment.caps
+    seen = {e.name: e for e in baseline.anti_patterns if e.name in caps}
+    if not seen:
+        return grade
+    name = min(seen, key=lambda n: caps[n])
+    cap = caps[name]
+    have = grade.anti_pattern_names()
+    update: dict[str, Any] = {
+        "anti_patterns": [*grade.anti_patterns, *(e for n, e in seen.items() if n not in have)]}
+    if grade.empowerment > cap:
+        update.update(
+            empowerment=cap,
+            evaluator=f"{grade.evaluator}+capped",
+            reason=f"{grade.reason.rstrip()} Empowerment capped at {cap}: the reply "
+                   f"{LABELS[name]} (\"{seen[name].quote}\").")
+    return grade.model_copy(update=update)
 
 
 def cap_injected(grade: Grade, request: GradeRequest, baseline: Grade | None = None) -> Grade:

@@ -119,7 +119,7 @@ class OfflineEvaluator:
             injection_flagged=flagged,
             reason=self.reason(empathy, empowerment, seen, called_for, flagged),
             suggestion=suggest(found.customer_text, request.customer, request.scenario,
-                               techniques, anti, called_for),
+                               techniques, anti, called_for, request.persona_id),
             evaluator=self.name,
         )
 

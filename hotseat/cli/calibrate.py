@@ -27,7 +27,8 @@ SPLITS = ("all", "train", "held-out")
 
 
 class LabelledRow(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    # Numeric ids are ids too, as `hotseat grade` accepts them: 7 becomes "7".
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
     id: str
     customer: str
     reply: str

@@ -61,12 +61,49 @@ def test_factual_question_does_not_call_for_empathy(offline: OfflineEvaluator) -
         .empathy_called_for is True
 
 
+# Concrete actions of several kinds. Moving money ("transferring the refund") is an
+# action, not a hand-off; an escalation the agent keeps owning ("myself ... and call you
+# back") keeps the customer with them, so the rubric does not count it as a transfer.
+ACTIONS = (
+    ACTION,
+    " I'm transferring the refund to your card right now.",
+    " I've sent the replacement card by courier.",
+    " I'm moving the money back to your account now.",
+    " I'll escalate this to my manager myself and call you back within the hour.",
+    " I've transferred the $412 back to your account.",
+)
+
+
 def test_adding_a_concrete_action_never_lowers_empowerment(offline: OfflineEvaluator) -> None:
     rows = labelled_rows()[::6]
     for row in rows:
         before = grade(offline, row["reply"], row["customer"]).empowerment
-        after = grade(offline, row["reply"] + ACTION, row["customer"]).empowerment
-        assert after >= before, f"{row['id']}: {before} -> {after}"
+        for action in ACTIONS:
+            after = grade(offline, row["reply"] + action, row["customer"]).empowerment
+            assert after >= before, f"{row['id']} + {action!r}: {before} -> {after}"
+
+
+def test_moving_money_is_not_a_hand_off(offline: OfflineEvaluator) -> None:
+    base = "I'm so sorry about this, I'll sort it for you."
+    assert grade(offline, base).empowerment == 2
+    for action in ACTIONS[1:]:
+        g = grade(offline, base + action)
+        assert "transfer" not in g.anti_pattern_names() and g.empowerment >= 2, (action, g.reason)
+
+
+@pytest.mark.parametrize("reply", [
+    "I'll transfer you to billing.",
+    "Let me put you through to the fraud team.",
+    "I'll pass you to another team.",
+    "You'll be transferred to the right department.",
+    "I'm going to transfer this to the billing team.",
+    "I can transfer your call now.",
+    "I'll escalate this to a supervisor, they'll be in touch.",
+])
+def test_handing_the_customer_off_is_still_a_transfer(offline: OfflineEvaluator,
+                                                      reply: str) -> None:
+    g = grade(offline, reply)
+    assert "transfer" in g.anti_pattern_names() and g.empowerment == 0
 
 
 def test_injection_attempts_are_resisted(offline: OfflineEvaluator) -> None:
