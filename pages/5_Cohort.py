@@ -1,4 +1,4 @@
-"""Cohort: every trainee's graded sessions, averages, trend, frequent anti-patterns, CSV."""
+"""Cohort: graded sessions, averages, trend, anti-patterns, card versions used, CSV."""
 
 import streamlit as st
 
@@ -15,7 +15,10 @@ if not rows:
     st.info("No graded sessions yet: they appear here once trainees answer a customer.")
     st.stop()
 trainees = len({r["trainee"] for r in rows})
-st.caption(f"{len(rows)} graded sessions by {trainees} trainees.")
+branches = sum(bool(r["branch_of"]) for r in rows)
+st.caption(f"{len(rows)} graded sessions by {trainees} trainees."
+           + (f" {branches} of them are what-if branches, counted from their branch point."
+              if branches else ""))
 st.download_button("Download sessions (CSV)", cohort.to_csv(rows), file_name="cohort.csv",
                    mime="text/csv", key="cohort_csv")
 
@@ -41,6 +44,8 @@ if top:
     st.dataframe(top, hide_index=True, key="cohort_anti")
 else:
     st.caption("No anti-patterns detected in any graded reply.")
+st.markdown("**Per card version** (from the trainer studio's saved versions)")
+st.dataframe(cohort.version_averages(rows), hide_index=True, key="cohort_versions")
 st.markdown("**All sessions**")
 st.dataframe([{k: v for k, v in r.items() if k != "anti_patterns"} for r in rows],
              hide_index=True, key="cohort_sessions")

@@ -1,7 +1,9 @@
 """Cohort numbers for trainers: every trainee's graded sessions, from the stored grades.
 
 Plain rows in, plain rows out (the page draws them, the CSV exports them); each session
-weighs the same in an average, however many replies it had.
+weighs the same in an average, however many replies it had. A what-if branch copies its
+parent's turns before the branch point; those replies count once, with the parent, so a
+branch is counted from its branch point on.
 """
 
 from __future__ import annotations
@@ -9,24 +11,38 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
-from hotseat.store import Store
+from hotseat.store import SessionRecord, Store
+from hotseat.studio import config
+from hotseat.studio.lineage import Lineage
 
 AXES = ("empathy", "empowerment")
 CSV_COLUMNS = ("started", "trainee", "scenario", "difficulty", "outcome", "replies",
-               "empathy", "empowerment", "anti_patterns", "persona_version", "session")
+               "empathy", "empowerment", "anti_patterns", "persona_version", "session",
+               "studio_version", "branch_of")
 
 
 def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 2) if values else 0.0
 
 
-def session_rows(store: Store) -> list[dict[str, Any]]:
-    """One row per session with at least one graded reply, oldest first."""
+def first_own_turn(rec: SessionRecord) -> int:
+    """Index of the session's first turn of its own: a branch's earlier turns are copies."""
+    if rec.parent_session_id is not None and rec.branch_turn is not None:
+        return rec.branch_turn
+    return 0
+
+
+def session_rows(store: Store, personas_dir: Path | None = None) -> list[dict[str, Any]]:
+    """One row per session with at least one graded reply of its own, oldest first."""
+    lineage = Lineage(store, personas_dir or config.personas_dir())
     rows = []
     for rec in sorted(store.list_sessions(), key=lambda r: (r.created_at, r.id)):
-        grades = [t.grade for t in store.list_turns(rec.id) if t.role == "agent" and t.grade]
+        start = first_own_turn(rec)
+        grades = [t.grade for t in store.list_turns(rec.id)
+                  if t.index >= start and t.role == "agent" and t.grade]
         if not grades:
             continue
         anti = Counter(a["name"] for g in grades for a in g.get("anti_patterns", []))
@@ -37,8 +53,10 @@ def session_rows(store: Store) -> list[dict[str, Any]]:
             "empathy": _mean([float(g["empathy"]) for g in grades]),
             "empowerment": _mean([float(g["empowerment"]) for g in grades]),
             "anti_patterns": dict(sorted(anti.items())),
-            # Which card version the session ran with: changes show up as a new hash.
+            # The effective card's hash, and the studio version it came from.
             "persona_version": rec.persona_hash[:10], "session": rec.id,
+            "studio_version": lineage.card_label(rec),
+            "branch_of": rec.parent_session_id or "",
         })
     return rows
 
@@ -52,6 +70,16 @@ def averages_by(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]
              **{axis: _mean([float(r[axis]) for r in rs]) for axis in AXES},
              "resolved": round(sum(r["outcome"] == "resolved" for r in rs) / len(rs), 2)}
             for name, rs in sorted(groups.items())]
+
+
+def version_averages(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per scenario and studio card version: sessions and mean scores, to compare edits."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[(r["scenario"], r["studio_version"])].append(r)
+    return [{"scenario": scenario, "studio_version": version, "sessions": len(rs),
+             **{axis: _mean([float(r[axis]) for r in rs]) for axis in AXES}}
+            for (scenario, version), rs in sorted(groups.items())]
 
 
 def long_form(averages: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:

@@ -1,10 +1,14 @@
 """Streamlit parts of the trainer studio: editor, preview chat, versions, realism, A/B.
 
-Drawing only; validation, versions and runs live in the other studio modules.
+Drawing only; validation, versions and runs live in the other studio modules. A persona
+card is tried as itself; a customer prompt or phrase bank is tried with a published card
+the trainer picks (`card_id`), the edited text replacing the published file.
 """
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -14,11 +18,12 @@ from hotseat.errors import HotseatError
 from hotseat.settings import Settings
 from hotseat.store import Store
 from hotseat.studio import config, realism
+from hotseat.studio.lineage import numbered, usage_rows
 from hotseat.studio.preview import PREVIEW_TRAINEE, preview_engine
 from hotseat.studio.problems import Problem
+from hotseat.studio.trial import Trial
 from hotseat.studio.versions import (
     Doc,
-    history,
     save_new_version,
     side_by_side_html,
     unified_diff,
@@ -28,6 +33,7 @@ from hotseat.ui.format import escape_markdown, mood_levels
 
 PUBLISHED = "published file"
 EDITING = "text in the editor"
+REPORT_HEIGHT = 720  # px; the report scrolls inside its frame
 
 
 def _slug(doc: Doc) -> str:
@@ -63,12 +69,30 @@ def edit(store: Store, doc: Doc) -> str:
 def _choices(store: Store, doc: Doc, text: str) -> dict[str, str]:
     """Label -> text of every version a trainer can pick (editor, file, saved history)."""
     out = {EDITING: text, PUBLISHED: doc.read()}
-    for rec in history(store, doc):
-        out[version_label(rec)] = rec.content
+    for v in reversed(numbered(store, doc.kind, doc.name)):
+        out[f"v{v.number} · {version_label(v.record)}"] = v.record.content
     return out
 
 
+def _personas_dir(doc: Doc) -> Path:
+    return doc.folder if doc.kind == "persona" else config.personas_dir()
+
+
+def trial(doc: Doc, text: str, card_id: str | None = None) -> Trial:
+    """What a preview or realism check of `text` runs (see the module docstring)."""
+    if doc.kind == "persona":
+        return Trial(doc.name, text)
+    if card_id is None:
+        raise ValueError("a prompt file is tried with a card: pass card_id")
+    card = Doc("persona", card_id, config.personas_dir())
+    return Trial(card_id, card.read(), {doc.name: text})
+
+
 def versions(store: Store, doc: Doc, text: str) -> None:
+    usage = usage_rows(store, doc.kind, doc.name, _personas_dir(doc))
+    if usage:
+        st.markdown("**Sessions per version**")
+        st.dataframe(usage, hide_index=True, key=f"usage-{_slug(doc)}")
     choices = _choices(store, doc, text)
     labels = list(choices)
     st.caption(f"{len(labels) - 2} saved version(s) of {doc.path.name}; newest first.")
@@ -83,30 +107,33 @@ def versions(store: Store, doc: Doc, text: str) -> None:
         st.html(side_by_side_html(choices[a], choices[b], a, b))
 
 
-def _engine(doc: Doc, text: str, settings: Settings) -> Engine:
+def _engine(doc: Doc, t: Trial, settings: Settings) -> Engine:
     slot = f"preview-engine-{_slug(doc)}"
     cached = st.session_state.get(slot)
-    if cached is not None and cached[0] == text:
+    if cached is not None and cached[0] == t.digest:
         return cached[1]
-    engine = preview_engine(doc.name, text, settings, config.runs_dir(), doc.folder,
-                            config.prompts_dir())
-    st.session_state[slot] = (text, engine)
+    engine = preview_engine(t.card_id, t.card_text, settings, config.runs_dir(),
+                            _personas_dir(doc), config.prompts_dir(), t.prompt_edits)
+    st.session_state[slot] = (t.digest, engine)
     st.session_state.pop(f"preview-session-{_slug(doc)}", None)  # new text: new chat
     return engine
 
 
-def preview(doc: Doc, text: str, settings: Settings) -> None:
-    """A chat against the edited card as it is in the editor (not yet published)."""
+def preview(doc: Doc, text: str, settings: Settings, card_id: str | None = None) -> None:
+    """A chat against the text as it is in the editor (not yet published)."""
     if doc.problems(text):
-        st.info("Fix the card's problems to preview it.")
+        st.info(f"Fix the {'card' if doc.kind == 'persona' else 'prompt'}'s problems "
+                "to preview it.")
         return
-    engine = _engine(doc, text, settings)
+    t = trial(doc, text, card_id)
+    engine = _engine(doc, t, settings)
     sid_key = f"preview-session-{_slug(doc)}"
     difficulty = st.selectbox("Difficulty", ["easy", "standard", "hard"], index=1,
                               key=f"preview-difficulty-{_slug(doc)}")
     if st.button("Start a new preview", key=f"preview-start-{_slug(doc)}") \
             or sid_key not in st.session_state:
-        st.session_state[sid_key] = engine.start(PREVIEW_TRAINEE, doc.name, difficulty).session_id
+        st.session_state[sid_key] = engine.start(PREVIEW_TRAINEE, t.card_id,
+                                                 difficulty).session_id
     sid = st.session_state[sid_key]
     reply = st.text_input("Your reply", key=f"preview-reply-{_slug(doc)}")
     if st.button("Send", key=f"preview-send-{_slug(doc)}") and reply.strip():
@@ -127,40 +154,52 @@ def preview(doc: Doc, text: str, settings: Settings) -> None:
     st.caption(f"Mood: {levels}" + (f" · ended: {view.end_state}" if view.end_state else ""))
 
 
+def report_src(html: str) -> str:
+    """The report as a data: URL. In a frame of its own its page-wide styles (body, table)
+    stay out of the app, and a data: URL has an opaque origin, so the page cannot reach
+    the app even if a transcript line slipped past the report's escaping."""
+    return "data:text/html;base64," + base64.b64encode(html.encode("utf-8")).decode("ascii")
+
+
 def _show_run(run: realism.RealismRun) -> None:
     st.table([{"metric": k, "value": v} for k, v in realism.key_numbers(run.summary).items()])
     if run.report_html.is_file():
-        st.download_button("Download the full report (HTML)", run.report_html.read_bytes(),
+        html = run.report_html.read_text(encoding="utf-8")
+        st.iframe(report_src(html), height=REPORT_HEIGHT, alt="Realism check report")
+        st.download_button("Download the full report (HTML)", html.encode("utf-8"),
                            file_name=f"{run.card_id}-{run.content_hash}-report.html",
                            mime="text/html", key=f"report-{run.content_hash}")
 
 
-def realism_panel(store: Store, doc: Doc, text: str, settings: Settings) -> None:
+def realism_panel(store: Store, doc: Doc, text: str, settings: Settings,
+                  card_id: str | None = None) -> None:
     choices = _choices(store, doc, text)
     label = st.selectbox("Version to check", list(choices), key=f"realism-v-{_slug(doc)}")
-    chosen = choices[label]
+    t = trial(doc, choices[label], card_id)
     st.caption(f"{len(realism.DEFAULT_BOTS)} scripted bots ({', '.join(realism.DEFAULT_BOTS)})"
                f" × {realism.DEFAULT_SEEDS} seeds, at most {realism.DEFAULT_TURNS} replies, "
-               "offline grader.")
-    run = realism.load_run(config.runs_dir(), doc.name, chosen)
+               "offline grader" + (f", card {t.card_id}." if doc.kind == "prompt" else "."))
+    run = realism.load_run(config.runs_dir(), t.card_id, t.card_text, t.prompt_edits)
     if st.button("Run realism check", key=f"realism-run-{_slug(doc)}"):
         try:
             with st.spinner("Simulating conversations…"):
-                run = realism.realism_check(doc.name, chosen, settings, config.runs_dir(),
-                                            doc.folder, prompts_dir=config.prompts_dir())
+                run = realism.realism_check(t.card_id, t.card_text, settings, config.runs_dir(),
+                                            _personas_dir(doc), prompts_dir=config.prompts_dir(),
+                                            prompt_edits=t.prompt_edits)
         except HotseatError as exc:
             st.error(f"{exc.message} {exc.hint}".strip())
     if run is not None:
         _show_run(run)
-    elif chosen:
+    elif choices[label]:
         st.caption("No realism check for this version yet.")
 
 
-def ab_compare(store: Store, doc: Doc, text: str) -> None:
+def ab_compare(store: Store, doc: Doc, text: str, card_id: str | None = None) -> None:
     """Side by side numbers of two versions that have a realism check."""
     checked: dict[str, dict[str, Any]] = {}
     for label, content in _choices(store, doc, text).items():
-        run = realism.load_run(config.runs_dir(), doc.name, content)
+        t = trial(doc, content, card_id)
+        run = realism.load_run(config.runs_dir(), t.card_id, t.card_text, t.prompt_edits)
         if run is not None and run.content_hash not in {c["hash"] for c in checked.values()}:
             checked[label] = {"hash": run.content_hash, "summary": run.summary}
     if len(checked) < 2:

@@ -1,13 +1,14 @@
 """Realism check of one card version: a small simulate run and the key numbers of its report.
 
-Each version gets its own run folder (named by its content hash), so a rerun resumes
-and a finished check is read back instead of simulated again; A/B compares two folders.
+Each version (card text plus any edited prompt files) gets its own run folder, named by
+its content hash, so a rerun resumes and a finished check is read back instead of
+simulated again; A/B compares two folders.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from hotseat.report import REPORT_HTML, SUMMARY_JSON, build_report
 from hotseat.settings import Settings
 from hotseat.simulate import SimPlan, run_simulation
 from hotseat.studio.cards import card_problems, write_card_dir
+from hotseat.studio.prompt_files import prompt_problems, write_prompt_dir
+from hotseat.studio.trial import trial_digest
 
 # Small on purpose: a trainer waits for it. One bot that must fail, one that must succeed.
 DEFAULT_BOTS = ("dismissive", "ideal")
@@ -38,8 +41,10 @@ class RealismRun:
         return self.folder / REPORT_HTML
 
 
-def run_folder(runs_dir: Path, card_id: str, text: str) -> Path:
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+def run_folder(runs_dir: Path, card_id: str, text: str,
+               prompt_edits: Mapping[str, str] | None = None) -> Path:
+    """One folder per (card text, edited prompt files): a rerun resumes, A/B reads it back."""
+    digest = trial_digest(text, prompt_edits)
     return Path(runs_dir) / f"{card_id}-{digest[:16]}"
 
 
@@ -50,9 +55,10 @@ def _fast_evaluator() -> Evaluator:
     return OfflineEvaluator(semantic=False)
 
 
-def load_run(runs_dir: Path, card_id: str, text: str) -> RealismRun | None:
-    """The finished check of this exact text, if one was run."""
-    folder = run_folder(runs_dir, card_id, text)
+def load_run(runs_dir: Path, card_id: str, text: str,
+             prompt_edits: Mapping[str, str] | None = None) -> RealismRun | None:
+    """The finished check of this exact text (and prompt edits), if one was run."""
+    folder = run_folder(runs_dir, card_id, text, prompt_edits)
     path = folder / SUMMARY_JSON
     if not path.is_file():
         return None
@@ -64,14 +70,26 @@ def realism_check(
     card_id: str, text: str, settings: Settings, runs_dir: Path, personas_dir: Path,
     *, prompts_dir: Path = DEFAULT_PROMPTS_DIR, bots: tuple[str, ...] = DEFAULT_BOTS,
     seeds: int = DEFAULT_SEEDS, turns: int = DEFAULT_TURNS, concurrency: int = 2,
+    prompt_edits: Mapping[str, str] | None = None,
 ) -> RealismRun:
-    """Simulate the card `text` against scripted bots and build its report."""
+    """Simulate the card `text` against scripted bots and build its report.
+
+    `prompt_edits` (file name -> text) replace published prompt files for this run only:
+    a trainer checks an edited customer prompt or phrase bank before publishing it.
+    """
     problems = card_problems(card_id, text, personas_dir)
     if problems:
         raise InputError(f"This version of {card_id} is not a valid card: {problems[0]}.",
                          hint="Fix the card before running a realism check.")
-    folder = run_folder(runs_dir, card_id, text)
+    for name, edited in (prompt_edits or {}).items():
+        found = prompt_problems(name, edited, prompts_dir, personas_dir)
+        if found:
+            raise InputError(f"This version of {name} is not valid: {found[0]}.",
+                             hint="Fix the prompt before running a realism check.")
+    folder = run_folder(runs_dir, card_id, text, prompt_edits)
     cards = write_card_dir(folder / "personas", card_id, text, personas_dir)
+    if prompt_edits:
+        prompts_dir = write_prompt_dir(folder / "prompts", prompts_dir, prompt_edits)
     plan = SimPlan(personas=[card_id], bots=list(bots), seeds=seeds, turns=turns,
                    concurrency=concurrency, bot_mode="scripted", personas_dir=cards,
                    prompts_dir=prompts_dir)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-from hotseat.store import Store
+from evaluators.offline import OfflineEvaluator
+from hotseat.engine import Engine
+from hotseat.settings import load_settings
+from hotseat.store import NewTurn, Store
 from hotseat.studio import cohort
-from tests.studio.cohort_data import fill
+from tests.app.conftest import BAD_REPLY, GOOD_REPLY
+from tests.studio.cohort_data import fill, grade
 
 
 def test_session_rows_and_averages(store: Store) -> None:
@@ -55,3 +59,75 @@ def test_cohort_page_renders_the_numbers(make_page, tmp_path) -> None:
     anti = at.dataframe[2].value
     assert anti["anti_pattern"].tolist()[0] == "transfer"
     assert "3 graded sessions by 2 trainees" in "\n".join(c.value for c in at.caption)
+
+
+def _copy_turns(store: Store, parent_id: str, child_id: str, before: int) -> None:
+    for t in store.list_turns(parent_id):
+        if t.index < before:
+            store.add_turn(child_id, NewTurn(**t.model_dump(include=set(NewTurn.model_fields))))
+
+
+def test_branch_counts_only_from_its_branch_point(store: Store) -> None:
+    fill(store)
+    parent = next(r for r in store.list_sessions() if r.trainee_name == "Ana"
+                  and r.persona_id == "double-charge")  # graded 4/4 (turn 1), 2/2 (turn 3)
+    branch = store.create_session(
+        trainee_id=parent.trainee_id, persona_id=parent.persona_id, difficulty="standard",
+        seed=0, persona_hash=parent.persona_hash, prompt_hash=parent.prompt_hash,
+        provider="test", models={}, parent_session_id=parent.id, branch_turn=3)
+    _copy_turns(store, parent.id, branch.id, 3)  # turns 0-2, with the 4/4 reply
+    store.add_turn(branch.id, NewTurn(role="agent", text="other reply",
+                                      grade=grade(0, 1, "policy_wall")))
+    rows = cohort.session_rows(store)
+    row = next(r for r in rows if r["session"] == branch.id)
+    assert (row["replies"], row["empathy"], row["empowerment"]) == (1, 0.0, 1.0)
+    assert row["branch_of"] == parent.id and row["anti_patterns"] == {"policy_wall": 1}
+    by_scenario = {r["scenario"]: r for r in cohort.averages_by(rows, "scenario")}
+    # (3 + 1 + 0) / 3, not (3 + 1 + 2) / 3 as when the copied 4/4 counted again.
+    assert by_scenario["double-charge"]["empathy"] == 1.33
+    assert cohort.top_anti_patterns(rows)[1] == {"anti_pattern": "policy_wall", "replies": 2,
+                                                 "trainees": 1}
+    # A branch whose own reply has no grade yet is not a graded session.
+    empty = store.create_session(
+        trainee_id=parent.trainee_id, persona_id=parent.persona_id, difficulty="standard",
+        seed=0, persona_hash=parent.persona_hash, prompt_hash=parent.prompt_hash,
+        provider="test", models={}, parent_session_id=parent.id, branch_turn=3)
+    _copy_turns(store, parent.id, empty.id, 3)
+    assert empty.id not in {r["session"] for r in cohort.session_rows(store)}
+
+
+def test_engine_branch_is_counted_from_its_branch_point(studio_env, store: Store) -> None:
+    engine = Engine(load_settings(), store, OfflineEvaluator(semantic=False),
+                    personas_dir=studio_env["personas"], prompts_dir=studio_env["prompts"])
+    sid = engine.start("Ana", "double-charge").session_id
+    for reply in (GOOD_REPLY, BAD_REPLY):
+        engine.submit(sid, reply)
+        engine.say_customer(sid)
+    second = [t.index for t in store.list_turns(sid) if t.role == "agent"][1]
+    child = engine.branch(sid, second, GOOD_REPLY)
+    own = [t.grade for t in store.list_turns(child) if t.role == "agent" and t.index >= second]
+    rows = {r["session"]: r for r in cohort.session_rows(store, studio_env["personas"])}
+    assert rows[sid]["replies"] == 2 and rows[child]["replies"] == 1
+    assert rows[child]["empathy"] == float(own[0]["empathy"])
+    assert rows[child]["branch_of"] == sid
+
+
+def test_cohort_page_says_how_branches_count(make_page, tmp_path) -> None:
+    with Store(f"sqlite:///{tmp_path / 'app.db'}") as s:
+        fill(s)
+        parent = next(r for r in s.list_sessions() if r.trainee_name == "Ben"
+                      and r.persona_id == "double-charge")
+        branch = s.create_session(
+            trainee_id=parent.trainee_id, persona_id=parent.persona_id, difficulty="standard",
+            seed=0, persona_hash=parent.persona_hash, prompt_hash=parent.prompt_hash,
+            provider="test", models={}, parent_session_id=parent.id, branch_turn=3)
+        _copy_turns(s, parent.id, branch.id, 3)  # with Ben's graded 1/0 reply
+        s.add_turn(branch.id, NewTurn(role="agent", text="better", grade=grade(4, 4)))
+    at = make_page("pages/5_Cohort.py", signed_in=True)
+    at.run()
+    assert not at.exception
+    captions = "\n".join(c.value for c in at.caption)
+    assert "4 graded sessions by 2 trainees. 1 of them are what-if branches" in captions
+    by_trainee = at.dataframe[1].value
+    # Ana; Ben: 1.0 and the branch's own 4.0 (1.75 when the copied 1/0 reply counted again)
+    assert by_trainee["empathy"].tolist() == [1.5, 2.5]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from hotseat.settings import load_settings
@@ -113,3 +114,39 @@ def test_run_realism_check_from_the_page(make_page, studio_env) -> None:
     expected = len(realism.DEFAULT_BOTS) * realism.DEFAULT_SEEDS
     assert row["value"] == str(expected)
     assert "realism checks passed" in numbers["metric"].tolist()
+    # The report itself is on the page, charts included, and can still be downloaded.
+    html = report_in_page(at)
+    assert "<svg" in html and 'data-metric="check/ideal_resolves">' in html
+    run = realism.load_run(studio_env["runs"], CARD, (studio_env["personas"] / f"{CARD}.yaml")
+                           .read_text(encoding="utf-8"))
+    assert run is not None and html == run.report_html.read_text(encoding="utf-8")
+    assert len(at.get("download_button")) == 1
+
+
+def report_in_page(at) -> str:
+    frames = at.get("iframe")
+    assert len(frames) == 1
+    src = frames[0].proto.src
+    assert src.startswith("data:text/html;base64,")
+    return base64.b64decode(src.removeprefix("data:text/html;base64,")).decode("utf-8")
+
+
+def test_invalid_yaml_card_edit_keeps_the_previous_version(make_page, studio_env,
+                                                           tmp_path) -> None:
+    path = studio_env["personas"] / f"{CARD}.yaml"
+    original = path.read_text(encoding="utf-8")
+    saved = original.replace("  intensity: 4", "  intensity: 5")
+    at = _open(make_page)
+    at.text_area(key=EDITOR).input(saved).run()
+    at.button(key=f"save-persona-{CARD}").click().run()
+    assert any("Published as version" in s.value for s in at.success)
+    broken = saved.replace("archetype: angry", "archetype: angry: oops")
+    at.text_area(key=EDITOR).input(broken).run()
+    assert not at.exception
+    errors = unescape("\n".join(e.value for e in at.error))
+    assert "line 5: (yaml): not valid YAML" in errors
+    assert at.button(key=f"save-persona-{CARD}").disabled
+    assert path.read_text(encoding="utf-8") == saved
+    with Store(f"sqlite:///{tmp_path / 'app.db'}") as s:
+        kept = history(s, Doc("persona", CARD, studio_env["personas"]))
+    assert [v.content for v in kept] == [saved, original]
