@@ -7,23 +7,28 @@ quotes, newlines and fake closing tags stay inside the data block.
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import lru_cache
+from pathlib import Path
 from string import Template
 
 from hotseat.errors import ConfigError
 from hotseat.paths import prompts_dir
 
-PROMPTS_DIR = prompts_dir()  # HOTSEAT_PROMPTS_DIR, else the shipped prompts/ (hotseat.paths)
 
-
-@cache
 def load(name: str) -> str:
-    path = PROMPTS_DIR / name
+    """The prompt file as it is now: a judge or coach prompt the trainer studio publishes
+    takes effect at the next grade, without a restart (the cache is keyed on mtime)."""
+    path = prompts_dir() / name  # HOTSEAT_PROMPTS_DIR, else the shipped prompts/
     try:
-        return path.read_text(encoding="utf-8")
+        return _read(path, path.stat().st_mtime_ns)
     except OSError as exc:
         raise ConfigError(f"Prompt file {path} cannot be read: {exc}.",
                           hint="Restore it from the repository.") from exc
+
+
+@lru_cache(maxsize=64)
+def _read(path: Path, _mtime_ns: int) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 def quoted(text: str) -> str:

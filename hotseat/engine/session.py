@@ -150,6 +150,10 @@ class Engine:
             role="agent", text=text, mood_after=mood_numbers(state.mood),
             grade=grade.model_dump(mode="json"), latency_ms=grade_ms,
             model=self.evaluator.name,
+            # What grading this reply cost (an LLM judge and coach; zero offline), so the
+            # session's totals and the batch reports include the evaluator's spend.
+            prompt_tokens=grade.usage.prompt_tokens,
+            completion_tokens=grade.usage.completion_tokens, cost_usd=grade.usage.cost_usd,
         ), state, end_state)
         return TurnOutcome(session_id=session_id, turn_index=record.index, grade=grade,
                            mood_before=before, mood_after=state.mood, fired=fired,

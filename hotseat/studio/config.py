@@ -10,20 +10,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from hotseat.engine.prompts import DEFAULT_PROMPTS_DIR
-from hotseat.personas import DEFAULT_PERSONAS_DIR
+from hotseat.paths import PERSONAS_ENV, PROMPTS_ENV, personas_dir, prompts_dir
 
-PERSONAS_ENV = "HOTSEAT_PERSONAS_DIR"
-PROMPTS_ENV = "HOTSEAT_PROMPTS_DIR"
 RUNS_ENV = "HOTSEAT_STUDIO_RUNS"
-
-
-def personas_dir() -> Path:
-    return Path(os.environ.get(PERSONAS_ENV) or DEFAULT_PERSONAS_DIR)
-
-
-def prompts_dir() -> Path:
-    return Path(os.environ.get(PROMPTS_ENV) or DEFAULT_PROMPTS_DIR)
+__all__ = ["PERSONAS_ENV", "PROMPTS_ENV", "RUNS_ENV", "personas_dir", "prompts_dir", "runs_dir"]
 
 
 def runs_dir() -> Path:

@@ -32,7 +32,6 @@ from hotseat.engine.checks import LineRules
 from hotseat.engine.intent import END_INTENT, IntentChoice
 from hotseat.engine.mood import Mood
 from hotseat.engine.prompts import (
-    DEFAULT_PROMPTS_DIR,
     PROMPT_FILES,
     PromptTurn,
     build_messages,
@@ -42,6 +41,7 @@ from hotseat.engine.prompts import (
     render_turn,
 )
 from hotseat.errors import HotseatError
+from hotseat.paths import shipped_dir
 from hotseat.personas import INTENTS, Card, apply_overlay, load_catalog, load_overlay
 from hotseat.personas.catalog import card_files, overlay_files
 from hotseat.personas.problems import field_path, node_line
@@ -116,7 +116,8 @@ def _yaml_names(text: str) -> dict[tuple[Any, ...], set[str]]:
 
 def _reference_texts(name: str, prompts_dir: Path) -> list[str]:
     out = []
-    for folder in (DEFAULT_PROMPTS_DIR, prompts_dir):
+    # The shipped file first (not DEFAULT_PROMPTS_DIR, which an override may replace).
+    for folder in (shipped_dir("prompts"), prompts_dir):
         path = Path(folder) / name
         if path.is_file():
             out.append(path.read_text(encoding="utf-8"))

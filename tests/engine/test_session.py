@@ -326,3 +326,19 @@ def test_process_killed_while_the_customer_speaks_resumes_in_a_new_process(
     fake_openai.script("Today? Fine, I'll hold you to that.")
     assert resumed.say_customer(session_id) == "Today? Fine, I'll hold you to that."
     assert resumed.view(session_id).awaiting == "agent"
+
+
+def test_what_grading_a_reply_cost_is_stored_on_the_agent_turn(
+        fake_settings, store, fake_openai) -> None:
+    from evaluators.grade import Usage
+
+    paid = GOOD.model_copy(update={"usage": Usage(prompt_tokens=900, completion_tokens=80,
+                                                  cost_usd=0.0031)})
+    engine = Engine(fake_settings, store, ScriptedEvaluator(paid))
+    view = engine.start("ann", "double-charge")
+    engine.submit(view.session_id, "I will refund it today.")
+    after = engine.view(view.session_id)
+    agent = after.transcript[1]
+    assert (agent.prompt_tokens, agent.completion_tokens, agent.cost_usd) == (900, 80, 0.0031)
+    assert after.totals["prompt_tokens"] == 900
+    assert after.totals["cost_usd"] == pytest.approx(0.0031)
