@@ -45,7 +45,12 @@ def _fake_server() -> Iterator[FakeOpenAIServer]:
 def fake_openai(_fake_server: FakeOpenAIServer) -> Iterator[FakeOpenAIServer]:
     _fake_server.reset()
     yield _fake_server
+    mismatches = list(_fake_server.schema_mismatches)
+    allowed = _fake_server.allow_schema_mismatch
     _fake_server.reset()
+    # OpenAI's strict mode never answers outside the schema: a test that scripts such a
+    # reply tests something that cannot happen, unless it says it mimics a lax server.
+    assert allowed or not mismatches, f"scripted replies break the request schema: {mismatches}"
 
 
 @pytest.fixture

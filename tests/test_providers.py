@@ -125,6 +125,40 @@ def test_structured_output_json_schema(fake_openai: FakeOpenAIServer,
     assert fake_openai.requests[-1]["response_format"]["type"] == "json_schema"
 
 
+def _schema_request(client: openai.OpenAI, schema: dict) -> object:
+    return client.chat.completions.create(
+        model="m", messages=[{"role": "user", "content": "grade"}],
+        response_format={"type": "json_schema",
+                         "json_schema": {"name": "verdict", "strict": True, "schema": schema}})
+
+
+def test_fake_refuses_a_schema_strict_mode_cannot_take(fake_openai: FakeOpenAIServer) -> None:
+    client = openai.OpenAI(base_url=fake_openai.base_url, api_key="x", max_retries=0)
+    open_object = {"type": "object", "properties": {"empathy": {"type": "integer"}},
+                   "required": ["empathy"]}
+    with pytest.raises(openai.BadRequestError, match="additionalProperties"):
+        _schema_request(client, open_object)
+    partly_required = {**open_object, "additionalProperties": False, "required": [],
+                       "properties": {"empathy": {"type": "integer"}}}
+    with pytest.raises(openai.BadRequestError, match="missing \\['empathy'\\]"):
+        _schema_request(client, partly_required)
+    with pytest.raises(openai.BadRequestError, match="Invalid schema"):
+        _schema_request(client, {"type": "no-such-type"})
+
+
+def test_fake_records_a_scripted_reply_outside_the_schema(
+        fake_openai: FakeOpenAIServer) -> None:
+    client = openai.OpenAI(base_url=fake_openai.base_url, api_key="x", max_retries=0)
+    schema = {"type": "object", "additionalProperties": False, "required": ["empathy"],
+              "properties": {"empathy": {"type": "integer", "minimum": 0, "maximum": 4}}}
+    fake_openai.script({"empathy": 3}, {"empathy": 9})
+    _schema_request(client, schema)
+    assert fake_openai.schema_mismatches == []
+    _schema_request(client, schema)
+    assert fake_openai.schema_mismatches == ["verdict: 9 is greater than the maximum of 4"]
+    fake_openai.allow_schema_mismatch = True  # this test scripted it on purpose
+
+
 def test_real_openai_sdk_against_fake(fake_openai: FakeOpenAIServer) -> None:
     fake_openai.script("sdk ok")
     client = openai.OpenAI(base_url=fake_openai.base_url, api_key="x", max_retries=0)

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, best_match
+
 Reply = str | dict | list
 FAULT_KINDS = ("429", "500", "401", "404", "latency", "cut", "malformed", "hang")
 
@@ -35,6 +38,10 @@ class _State:
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    schema_mismatches: list[str] = field(default_factory=list)
+    # Bumped by reset(): a request still sleeping in a fault from an earlier test must not
+    # wake up and take a reply scripted for the next one.
+    generation: int = 0
     responder: Callable[[dict[str, Any]], Reply] | None = None
     latency_s: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -48,6 +55,7 @@ class FakeOpenAIServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._state = _State()
+        self.allow_schema_mismatch = False
         handler = type("Handler", (_Handler,), {"state": self._state, "server_ref": self})
         self._httpd = ThreadingHTTPServer((host, port), handler)
         self._httpd.daemon_threads = True
@@ -93,6 +101,9 @@ class FakeOpenAIServer:
             self._state.requests.clear()
             self._state.headers.clear()
             self._state.paths.clear()
+            self._state.schema_mismatches.clear()
+            self._state.generation += 1
+            self.allow_schema_mismatch = False
             self._state.responder = None
             self._state.latency_s = 0.0
 
@@ -124,6 +135,13 @@ class FakeOpenAIServer:
     def request_paths(self) -> list[str]:
         return self._state.paths
 
+    @property
+    def schema_mismatches(self) -> list[str]:
+        """Scripted JSON replies that break the request's strict schema. OpenAI's strict
+        mode never returns such a reply, so the fixture fails a test that scripts one
+        unless it sets `allow_schema_mismatch` (to mimic a server that ignores schemas)."""
+        return self._state.schema_mismatches
+
 
 class _Handler(BaseHTTPRequestHandler):
     state: _State
@@ -151,6 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(400, {"error": {"message": "body is not JSON", "type": "invalid_request"}})
             return
         with self.state.lock:
+            generation = self.state.generation
             self.state.requests.append(body)
             self.state.headers.append({k.lower(): v for k, v in self.headers.items()})
             self.state.paths.append(self.path)
@@ -159,7 +178,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._sleep(self.state.latency_s)
         if fault and self._apply_fault(fault, body):
             return
+        if generation != self.state.generation:  # its test is over; its client is gone
+            self.close_connection = True
+            return
+        problem = schema_problem(body)
+        if problem is not None:  # what OpenAI answers for a schema strict mode can't take
+            self._json(400, {"error": {"message": problem, "type": "invalid_request_error",
+                                       "param": "response_format",
+                                       "code": "invalid_json_schema"}})
+            return
         reply = self._next_reply(body)
+        mismatch = reply_mismatch(body, reply)
+        if mismatch is not None:
+            with self.state.lock:
+                self.state.schema_mismatches.append(mismatch)
         if body.get("stream"):
             self._stream(body, reply, cut=fault is not None and fault.kind == "cut")
         else:
@@ -310,3 +342,65 @@ def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
     return {**_envelope(body, "chat.completion"),
             "choices": [{"index": 0, "message": message, "finish_reason": finish}],
             "usage": _usage(body, text)}
+
+
+def _strict_schema(body: dict[str, Any]) -> tuple[str, Any] | None:
+    fmt = body.get("response_format")
+    if not isinstance(fmt, dict) or fmt.get("type") != "json_schema":
+        return None
+    spec = fmt.get("json_schema")
+    if not isinstance(spec, dict):
+        return ("", None)
+    return (str(spec.get("name") or ""), spec.get("schema")) if spec.get("strict") else None
+
+
+def schema_problem(body: dict[str, Any]) -> str | None:
+    """Why OpenAI would refuse this request's strict response_format, or None."""
+    strict = _strict_schema(body)
+    if strict is None:
+        return None
+    name, schema = strict
+    if not name or not isinstance(schema, dict):
+        return "response_format json_schema needs a name and a schema object."
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        return f"Invalid schema for response_format '{name}': {exc.message}."
+    return _strict_rule_problem(name, schema, "schema")
+
+
+def _strict_rule_problem(name: str, node: Any, where: str) -> str | None:
+    """Strict mode: every object closed, every property required (OpenAI's two rules)."""
+    if isinstance(node, list):
+        children = [(f"{where}[{i}]", v) for i, v in enumerate(node)]
+    elif isinstance(node, dict):
+        if node.get("type") == "object" or "properties" in node:
+            props = set((node.get("properties") or {}).keys())
+            if node.get("additionalProperties") is not False:
+                return (f"Invalid schema for response_format '{name}': In context={where}, "
+                        "'additionalProperties' is required to be supplied and to be false.")
+            missing = sorted(props - set(node.get("required") or []))
+            if missing:
+                return (f"Invalid schema for response_format '{name}': In context={where}, "
+                        f"'required' must include every property; missing {missing}.")
+        children = [(f"{where}.{k}", v) for k, v in node.items()]
+    else:
+        return None
+    for child_where, child in children:
+        problem = _strict_rule_problem(name, child, child_where)
+        if problem is not None:
+            return problem
+    return None
+
+
+def reply_mismatch(body: dict[str, Any], reply: Reply) -> str | None:
+    """A scripted reply that parses as JSON but breaks the request's strict schema."""
+    strict = _strict_schema(body)
+    if strict is None or not isinstance(strict[1], dict):
+        return None
+    try:
+        data = json.loads(_as_text(reply))
+    except json.JSONDecodeError:
+        return None  # deliberately malformed output: the client's retry path is under test
+    error = best_match(Draft202012Validator(strict[1]).iter_errors(data))
+    return None if error is None else f"{strict[0]}: {error.message}"
