@@ -63,22 +63,18 @@ class JudgeOutput(BaseModel):
     reason: str = Field(max_length=400)
 
 
-def wire_schema(model: type[BaseModel], *, keep_limits: bool = False) -> dict[str, Any]:
+def wire_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The pydantic schema in the form strict JSON-schema decoding accepts.
 
-    Length limits are dropped from the wire for servers (not every one supports them)
-    and enforced by pydantic when the answer comes back. keep_limits keeps them for the
-    embedded model's grammar: without a bound, the 1.5B model sometimes loops inside a
-    reasoning string until max_tokens cuts the JSON (8 of 45 held-out replies failed
-    three times that way).
+    Length limits are dropped from the wire (not every server supports them) and
+    enforced by pydantic when the answer comes back.
     """
     schema = model.model_json_schema()
-    dropped = ("title", "default") if keep_limits else ("maxLength", "maxItems", "title",
-                                                        "default")
 
     def clean(node: Any) -> Any:
         if isinstance(node, dict):
-            node = {k: clean(v) for k, v in node.items() if k not in dropped}
+            node = {k: clean(v) for k, v in node.items()
+                    if k not in ("maxLength", "maxItems", "title", "default")}
             if node.get("type") == "object" and "properties" in node:
                 node["required"] = list(node["properties"])
                 node["additionalProperties"] = False
@@ -92,12 +88,11 @@ def wire_schema(model: type[BaseModel], *, keep_limits: bool = False) -> dict[st
 
 def bind_json(model: BaseChatModel, schema_model: type[BaseModel], name: str) -> Any:
     """Ask for schema-constrained JSON: json_schema on OpenAI, a grammar on the local model."""
+    schema = wire_schema(schema_model)
     from hotseat.llm.local_chat import LocalChatModel
 
     if isinstance(model, LocalChatModel):
-        schema = wire_schema(schema_model, keep_limits=True)
         return model.bind(response_format={"type": "json_object", "schema": schema})
-    schema = wire_schema(schema_model)
     return model.bind(response_format={
         "type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}})
 
