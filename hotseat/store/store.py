@@ -13,6 +13,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -216,7 +217,7 @@ class Store:
         update = _session_update(end_state, mood, state)
         with self._tx(f"updating session {session_id!r}") as s:
             row = self._session_row(s, session_id, lock=True)
-            _apply(row, update)
+            _apply(row, update, utcnow())
             s.flush()
             return self._session_record(s, row)
 
@@ -281,8 +282,7 @@ class Store:
                 **turn.model_dump(include=set(NewTurn.model_fields)),  # a TurnRecord copies too
             )
             s.add(row)
-            _apply(session, update)
-            session.updated_at = now
+            _apply(session, update, now)
             s.flush()
             return turn_record(row)
 
@@ -383,7 +383,7 @@ def _session_update(
     return update
 
 
-def _apply(row: SessionRow, update: dict[str, Any]) -> None:
+def _apply(row: SessionRow, update: dict[str, Any], now: datetime) -> None:
     for field, value in update.items():
         setattr(row, field, value)
-    row.updated_at = utcnow()
+    row.updated_at = now
