@@ -7,18 +7,14 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from hotseat.ui.charts import averages  # shared with the progress page
+from hotseat.ui.charts import averages, score_trend  # shared with the progress page
 
 __all__ = ["anti_patterns", "averages", "trend"]
 
 
 def trend(rows: list[dict[str, Any]]) -> alt.Chart:
-    return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
-        x=alt.X("day:T", title="Day"),
-        y=alt.Y("score:Q", title="Cohort average (0-4)", scale=alt.Scale(domain=[0, 4])),
-        color=alt.Color("axis:N", title=None),
-        tooltip=["day:T", "axis:N", "score:Q", "sessions:Q"],
-    ).properties(height=240)
+    return score_trend(rows, alt.X("day:T", title="Day"), "Cohort average (0-4)",
+                       ["day:T", "axis:N", "score:Q", "sessions:Q"])
 
 
 def anti_patterns(rows: list[dict[str, Any]]) -> alt.Chart:

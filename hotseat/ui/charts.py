@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -24,13 +26,20 @@ def mood_trace(rows: list[dict[str, object]]) -> alt.Chart:
     ).properties(height=240)
 
 
-def progress_trend(rows: list[dict[str, object]]) -> alt.Chart:
+def score_trend(rows: list[dict[str, Any]], x: alt.X, y_title: str,
+                tooltip: list[str]) -> alt.Chart:
+    """Empathy and empowerment averages (0-4) over time, one line per axis."""
     return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
-        x=alt.X("started:T", title="Session"),
-        y=alt.Y("score:Q", title="Average score (0-4)", scale=alt.Scale(domain=[0, 4])),
+        x=x,
+        y=alt.Y("score:Q", title=y_title, scale=alt.Scale(domain=[0, 4])),
         color=alt.Color("axis:N", title=None),
-        tooltip=["scenario:N", "difficulty:N", "axis:N", "score:Q"],
+        tooltip=tooltip,
     ).properties(height=240)
+
+
+def progress_trend(rows: list[dict[str, object]]) -> alt.Chart:
+    return score_trend(rows, alt.X("started:T", title="Session"), "Average score (0-4)",
+                       ["scenario:N", "difficulty:N", "axis:N", "score:Q"])
 
 
 def averages(rows: list[dict[str, object]], column: str) -> alt.Chart:
