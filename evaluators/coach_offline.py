@@ -1,8 +1,9 @@
-"""Offline coaching: rebuild the trainee's reply with what was missing, no LLM.
+"""Offline coaching: the trainee's reply, improved where it fell short, no LLM.
 
-The trainee's own sentences (their facts) are kept, apart from sentences that carried an
-anti-pattern; missing techniques are added from templates in data/coach.yaml chosen by
-the persona id (or a scenario field holding one), else by keywords.
+The trainee's own sentences are kept (minus those that carried a bad habit or a stock
+phrase); then at most one addition per axis names what was missing. The concrete step
+comes from the card's resolution needs in the request, never from another scenario, and
+nothing the trainee already did (an apology, a question, an offer) is added twice.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from typing import Any
 
 import yaml
 
-from evaluators.grade import Evidence
+from evaluators.grade import Evidence, GradeRequest
 from evaluators.text import normalise, sentences
+
+# Sentences holding these are dropped from the suggestion: they are what to stop saying.
+DROPPED = {"blame", "minimising", "policy_wall", "transfer", "not_my_job", "call_back_later",
+           "generic_script", "sarcasm", "false_promise"}
 
 
 @lru_cache(maxsize=1)
@@ -24,20 +29,8 @@ def _data() -> dict[str, Any]:
         resources.files("evaluators.data").joinpath("coach.yaml").read_text("utf-8"))
     raw["_fear"] = re.compile(raw["fear_words"], re.IGNORECASE)
     raw["_anger"] = re.compile(raw["anger_words"], re.IGNORECASE)
-    for sc in raw["scenarios"]:
-        sc["_re"] = re.compile(sc["keywords"], re.IGNORECASE)
+    raw["_already"] = {k: re.compile(v, re.IGNORECASE) for k, v in raw["already"].items()}
     return raw
-
-
-def _scenario(context: str, ids: set[str]) -> dict[str, str]:
-    scenarios = _data()["scenarios"]
-    by_id = next((sc for sc in scenarios if ids & set(sc.get("personas") or [])), None)
-    return by_id or next(sc for sc in scenarios if sc["_re"].search(context))
-
-
-def covered_personas() -> set[str]:
-    """Persona ids with their own coaching entry."""
-    return {p for sc in _data()["scenarios"] for p in sc.get("personas") or []}
 
 
 def _feeling(customer: str) -> str:
@@ -49,36 +42,46 @@ def _feeling(customer: str) -> str:
     return data["feelings"]["default"]
 
 
-def suggest(
-    reply: str,
-    customer: str,
-    scenario: str | None,
-    techniques: list[Evidence],
-    anti_patterns: list[Evidence],
-    called_for: bool,
-    persona_id: str | None = None,
-) -> str:
-    """A better reply: empathy first, the trainee's kept facts, then the missing action."""
-    data = _data()
-    ids = {i.strip() for i in (persona_id, scenario) if i}
-    sc = _scenario(" ".join(filter(None, [scenario, customer, reply])), ids)
-    values = {
-        "feeling": _feeling(customer),
-        "problem": sc["problem"],
-        "action": sc["action"],
-        "when": sc["when"],
-        "option_sentence": sc["option"][:1].upper() + sc["option"][1:],
-    }
-    seen = {e.name for e in techniques}
-    bad_quotes = {normalise(e.quote).strip("…") for e in anti_patterns}
-    kept = [s for s in sentences(reply)
-            if not any(q and (q in s or s in q) for q in bad_quotes)]
+def _kept(reply: str, anti_patterns: list[Evidence]) -> list[str]:
+    bad = [normalise(e.quote).strip("…").strip() for e in anti_patterns if e.name in DROPPED]
+    keep = [s for s in sentences(reply) if not any(q and q in s for q in bad)]
+    return keep[:_data()["max_kept"]]
 
-    def add(order: list[str]) -> list[str]:
-        return [data["templates"][name].format(**values) for name in order if name not in seen]
 
-    # At most two additions per axis: a suggestion the trainee can read and remember.
-    opening = add(data["empathy_order"])[:2] if called_for else []
-    action = add(data["empowerment_order"])[:3]
-    closing = add(data["closing_order"]) if called_for else []
-    return " ".join([*opening, *kept, *action, *closing]).strip()
+def _need(request: GradeRequest) -> str | None:
+    return request.needs[0].rstrip(". ") if request.needs else None
+
+
+def _empowerment(seen: set[str], request: GradeRequest) -> list[str]:
+    add = _data()["additions"]
+    if "concrete_action" not in seen:
+        need = _need(request)
+        step = add["action_with_need"].format(need=need) if need else add["action"]
+        owner = [] if "ownership" in seen else [add["ownership"]]
+        return [*owner, step][:2]
+    if "time_frame" not in seen and "personal_follow_up" not in seen:
+        return [add["follow_up"]]
+    return []
+
+
+def suggest(request: GradeRequest, reply: str, techniques: list[Evidence],
+            anti_patterns: list[Evidence], called_for: bool) -> str:
+    """A better reply, short: empathy first, the trainee's kept words, the missing step."""
+    data, seen = _data(), {e.name for e in techniques}
+    already = {k: bool(r.search(reply)) for k, r in data["_already"].items()}
+    kept = _kept(reply, anti_patterns)
+    opening: list[str] = []
+    heard = seen & {"naming_feeling", "validating", "perspective", "specific_apology"}
+    if called_for and not heard:
+        opening.append(data["additions"]["empathy"].format(feeling=_feeling(request.customer)))
+    closing: list[str] = []
+    if called_for and "exploring_question" not in seen and not already["question"]:
+        closing.append(data["additions"]["question"])
+    parts = [*opening, *kept, *_empowerment(seen, request), *closing]
+    return " ".join(dict.fromkeys(_sentence(p) for p in parts if p.strip()))
+
+
+def _sentence(text: str) -> str:
+    """A kept piece of the trainee's reply ends like a sentence before the next is added."""
+    text = text.strip()
+    return text if text[-1] in ".!?…\"')]" else text + "."

@@ -1,6 +1,6 @@
 """Lexical detectors: regexes from data/patterns.yaml, applied sentence by sentence.
 
-Each hit becomes `Evidence(name, quote)` where the quote is the sentence that showed it.
+Each hit becomes `Evidence(name, quote)` where the quote is the clause that showed it.
 A hit is cancelled when an `unless` regex matches the same sentence (negation, or the
 trainee promising *not* to do the bad thing: "I won't transfer you").
 """
@@ -15,7 +15,7 @@ from importlib import resources
 import yaml
 
 from evaluators.grade import ANTI_PATTERNS, TECHNIQUES, Evidence
-from evaluators.text import quote
+from evaluators.text import clause_quote
 from hotseat.errors import ConfigError
 
 
@@ -33,7 +33,8 @@ class Detector:
             if hit:
                 if any(u.search(sentence) for u in self.unless):
                     return None
-                return Evidence(name=self.name, quote=quote(sentence, hit.start(), hit.end()))
+                return Evidence(name=self.name,
+                                quote=clause_quote(sentence, hit.start(), hit.end()))
         return None
 
     def vetoed(self, sentence: str) -> bool:

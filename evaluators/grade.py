@@ -10,33 +10,10 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RUBRIC_VERSION = "2026.11-1"
+from evaluators.rubric import ANTI_PATTERNS, RUBRIC_VERSION, TECHNIQUES
 
-TECHNIQUES: tuple[str, ...] = (
-    "naming_feeling",
-    "validating",
-    "perspective",
-    "exploring_question",
-    "specific_apology",
-    "ownership",
-    "concrete_action",
-    "time_frame",
-    "options",
-    "personal_follow_up",
-)
-
-ANTI_PATTERNS: tuple[str, ...] = (
-    "blame",
-    "minimising",  # includes "calm down"
-    "policy_wall",
-    "transfer",
-    "not_my_job",
-    "call_back_later",
-    "generic_script",
-    "sarcasm",
-    "jargon",
-    "false_promise",
-)
+# The vocabularies live in data/rubric.yaml (one owner); re-exported here for callers.
+__all__ = ["ANTI_PATTERNS", "RUBRIC_VERSION", "TECHNIQUES"]
 
 
 class Evidence(BaseModel):
@@ -65,6 +42,9 @@ class GradeRequest(BaseModel):
     history: list[Turn] = Field(default_factory=list)
     scenario: str | None = Field(default=None, description="one-paragraph scenario summary")
     persona_id: str | None = None
+    needs: list[str] = Field(default_factory=list,
+                             description="what a real resolution needs (the card's list); "
+                             "coaching builds its concrete step from it")
 
 
 class Usage(BaseModel):

@@ -24,8 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from evaluators.coach_llm import LLMCoach
 from evaluators.grade import ANTI_PATTERNS, TECHNIQUES, Evidence, Grade, GradeRequest
 from evaluators.injection import screen
-from evaluators.offline import LABELS, OfflineEvaluator
+from evaluators.offline import OfflineEvaluator, label
 from evaluators.prompts import fill, load, quoted
+from evaluators.rubric import rubric
 from evaluators.text import normalise
 from evaluators.usage import UsageMeter, model_name
 from hotseat.errors import MalformedResponse
@@ -254,8 +255,8 @@ def to_grade(outputs: list[JudgeOutput], request: GradeRequest, evaluator: str,
         from evaluators.coach_offline import suggest
 
         grade = grade.model_copy(update={"suggestion": suggest(
-            screened.customer_text, request.customer, request.scenario, grade.techniques,
-            grade.anti_patterns, grade.empathy_called_for, request.persona_id)})
+            request, screened.customer_text, grade.techniques, grade.anti_patterns,
+            grade.empathy_called_for)})
     if meter is not None:
         grade = grade.model_copy(update={"usage": meter.total})
     return grade
@@ -268,12 +269,11 @@ def cap_deflections(grade: Grade, baseline: Grade) -> Grade:
     literal about it. Only the empowerment caps apply: the empathy caps rest on noisier
     detectors (sarcasm, minimising) where the judge reads tone better.
     """
-    caps = _offline().weights.empowerment.caps
-    seen = {e.name: e for e in baseline.anti_patterns if e.name in caps}
-    if not seen:
+    seen = {e.name: e for e in baseline.anti_patterns}
+    cap, name = rubric().cap("empowerment", set(seen))
+    if name is None:
         return grade
-    name = min(seen, key=lambda n: caps[n])
-    cap = caps[name]
+    seen = {n: e for n, e in seen.items() if n in rubric().caps["empowerment"]}
     have = grade.anti_pattern_names()
     update: dict[str, Any] = {
         "anti_patterns": [*grade.anti_patterns, *(e for n, e in seen.items() if n not in have)]}
@@ -282,7 +282,7 @@ def cap_deflections(grade: Grade, baseline: Grade) -> Grade:
             empowerment=cap,
             evaluator=f"{grade.evaluator}+capped",
             reason=f"{grade.reason.rstrip()} Empowerment capped at {cap}: the reply "
-                   f"{LABELS[name]} (\"{seen[name].quote}\").")
+                   f"{label(name)} (\"{seen[name].quote}\").")
     return grade.model_copy(update=update)
 
 

@@ -23,8 +23,9 @@ from hotseat.errors import ConfigError
 @dataclass(frozen=True)
 class ExemplarSet:
     names: tuple[str, ...]  # one per exemplar row
-    thresholds: np.ndarray  # one per exemplar row
     vectors: np.ndarray  # (n_exemplars, dim)
+    columns: dict[str, np.ndarray]  # name -> its rows in `vectors`
+    threshold: dict[str, float]  # name -> cosine that counts as evidence
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +35,7 @@ def exemplars() -> ExemplarSet:
     )
     default = float(raw.get("default_threshold", 0.62))
     names: list[str] = []
-    thresholds: list[float] = []
+    threshold: dict[str, float] = {}
     texts: list[str] = []
     for section, known in (("techniques", TECHNIQUES), ("anti_patterns", ANTI_PATTERNS)):
         for name, spec in (raw.get(section) or {}).items():
@@ -43,30 +44,40 @@ def exemplars() -> ExemplarSet:
                     f"evaluators/data/exemplars.yaml: unknown {section} id {name!r}.",
                     hint=f"Use one of {list(known)}.",
                 )
+            threshold[name] = float(spec.get("threshold", default))
             for text in spec["examples"]:
                 names.append(name)
-                thresholds.append(float(spec.get("threshold", default)))
                 texts.append(text)
-    return ExemplarSet(tuple(names), np.array(thresholds, dtype=np.float32),
-                       shared_model().encode(texts))
+    columns = {n: np.array([i for i, m in enumerate(names) if m == n]) for n in threshold}
+    return ExemplarSet(tuple(names), shared_model().encode(texts), columns, threshold)
 
 
-def similar(sents: list[str], vectors: np.ndarray | None = None) -> list[Evidence]:
-    """Evidence for each name whose exemplar a sentence resembles closely enough.
+def closest(parts: list[str], vectors: np.ndarray,
+            names: tuple[str, ...]) -> tuple[np.ndarray, list[Evidence]]:
+    """Per name: the closest part's cosine to its exemplars, and evidence over threshold.
 
     Negation vetoes carry over from the lexical detector: "I won't transfer you" is close
     to "I'll transfer you" in embedding space but says the opposite.
     """
-    if not sents:
-        return []
     ex = exemplars()
-    vecs = shared_model().encode(sents) if vectors is None else vectors
-    sims = vecs @ ex.vectors.T  # (n_sentences, n_exemplars)
-    found: dict[str, tuple[float, Evidence]] = {}
-    for i, j in zip(*np.nonzero(sims >= ex.thresholds[None, :]), strict=True):
-        name, sent, score = ex.names[j], sents[i], float(sims[i, j])
-        if detector(name).vetoed(sent):
+    best = np.zeros(len(names), dtype=np.float32)
+    found: list[Evidence] = []
+    if not parts:
+        return best, found
+    sims = vectors @ ex.vectors.T  # (parts, exemplars)
+    for k, name in enumerate(names):
+        cols = ex.columns.get(name)
+        if cols is None:
             continue
-        if name not in found or score > found[name][0]:
-            found[name] = (score, Evidence(name=name, quote=quote(sent)))
-    return [ev for _, ev in found.values()]
+        per_part = sims[:, cols].max(axis=1)
+        i = int(per_part.argmax())
+        best[k] = per_part[i]
+        if per_part[i] >= ex.threshold[name] and not detector(name).vetoed(parts[i]):
+            found.append(Evidence(name=name, quote=quote(parts[i])))
+    return best, found
+
+
+def similar(parts: list[str], vectors: np.ndarray | None = None) -> list[Evidence]:
+    """Evidence for each name whose exemplars some part resembles closely enough."""
+    vecs = shared_model().encode(parts) if vectors is None else vectors
+    return closest(parts, vecs, (*TECHNIQUES, *ANTI_PATTERNS))[1]

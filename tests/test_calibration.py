@@ -79,6 +79,7 @@ def test_calibrate_accepts_numeric_ids(tmp_path: Path, capsys: pytest.CaptureFix
     assert [r.id for r in load_labelled([path])] == ["7", "8.5"]
 
     args = argparse.Namespace(labelled=[path], tune=None, repeats=None, evaluator="offline",
-                              split="all", concurrency=1, json=True)
+                              split="all", concurrency=1, json=True, loso=False, train=None,
+                              by_source=False)
     assert run(args) == 0
     assert json.loads(capsys.readouterr().out)["n"] == 2

@@ -141,6 +141,7 @@ class Engine:
             history=[Turn(role=t.role, text=t.text) for t in turns[-GRADE_HISTORY_TURNS:]],
             scenario=f"{card.summary} {' '.join(card.scenario.what_happened.split())}",
             persona_id=card.id,
+            needs=list(card.scenario.resolution_needs),
         )
         started = time.perf_counter()
         grade = self.evaluator.grade(request)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from evaluators.grade import Evidence, Grade
-from evaluators.offline import LABELS
+from evaluators.rubric import rubric
 from hotseat.engine import Mood, SessionView
 from hotseat.settings import Settings
 
@@ -42,7 +42,7 @@ def chips(grade: Grade) -> str:
 
 
 def label(name: str) -> str:
-    return LABELS.get(name, name.replace("_", " "))
+    return rubric().label(name)
 
 
 def evidence_lines(items: list[Evidence]) -> list[str]:

@@ -6,15 +6,17 @@ import json
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+LABELS = Path(__file__).resolve().parents[2] / "calibration"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
 def labelled_rows() -> list[dict]:
-    """All hand-labelled replies: the merged file when present, else the two halves."""
-    merged = DATA / "labelled.jsonl"
-    files = [merged] if merged.is_file() else sorted(DATA.glob("labelled_[ab].jsonl"))
-    rows = [json.loads(line) for f in files for line in f.read_text("utf-8").splitlines()
-            if line.strip()]
-    assert len(rows) >= 250, f"expected the labelled set, found {len(rows)} rows in {files}"
+    """The first wave's hand-labelled customer-care replies (our own words)."""
+    rows = read_jsonl(LABELS / "team.jsonl")
+    assert len(rows) >= 250, f"expected the labelled set, found {len(rows)} rows"
     return rows
 
 

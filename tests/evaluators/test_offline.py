@@ -3,13 +3,10 @@ a naive keyword list on the hand-labelled data."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from evaluators.grade import Grade, GradeRequest
 from evaluators.offline import OfflineEvaluator
-from hotseat.calibration import spearman
 from tests.evaluators.helpers import injection_rows, labelled_rows, resisted
 
 ANGRY = "You charged my card twice for the same $412 order and my rent comes out Friday!"
@@ -126,30 +123,6 @@ def test_injected_words_are_not_graded(offline: OfflineEvaluator) -> None:
     assert (injected.empathy, injected.empowerment) == (plain.empathy, plain.empowerment)
 
 
-# A naive keyword list of the kind FACTS.md measured (0.61 / 0.64 Spearman).
-KEYWORDS_EMPATHY = ["sorry", "understand", "frustrat", "apolog", "hear", "feel", "imagine",
-                    "upset", "worr", "scar"]
-KEYWORDS_EMPOWER = ["i will", "i'll", "refund", "today", "now", "fix", "call you", "within",
-                    "sort", "reverse"]
-
-
-def _keyword_score(reply: str, words: list[str]) -> int:
-    text = reply.lower()
-    return min(4, sum(bool(re.search(re.escape(w), text)) for w in words))
-
-
-def test_beats_a_naive_keyword_list_on_labelled_data(offline: OfflineEvaluator) -> None:
-    rows = [r for r in labelled_rows() if not r["injection"]]
-    held = rows[2::3]  # the rows the weights were not fitted on
-    grades = [grade(offline, r["reply"], r["customer"]) for r in held]
-    for axis, words in (("empathy", KEYWORDS_EMPATHY), ("empowerment", KEYWORDS_EMPOWER)):
-        human = [r[axis] for r in held]
-        ours = spearman(human, [getattr(g, axis) for g in grades])
-        naive = spearman(human, [_keyword_score(r["reply"], words) for r in held])
-        assert ours > naive + 0.1, f"{axis}: offline {ours:.2f} vs keywords {naive:.2f}"
-        assert ours > 0.7
-
-
 def test_offline_suggestion_keeps_facts_and_adds_what_was_missing(
         offline: OfflineEvaluator) -> None:
     reply = "The duplicate $412 was flagged at 14:05, reference DC-77120. Calm down."
@@ -195,19 +168,3 @@ def test_rubric_gates_and_deflection_caps(offline: OfflineEvaluator) -> None:
     assert warm.empathy <= 3  # 4 needs an exploring question
     wall = grade(offline, "I'm sorry, it is policy that refunds take 7-10 business days.")
     assert wall.empowerment == 0  # a policy wall is a deflection, whatever else is said
-
-
-def test_second_rater_agrees_with_the_labels() -> None:
-    """Data quality: a blind second pass re-labelled a sample (tests/data/relabel_sample)."""
-    import json
-    from pathlib import Path
-
-    from hotseat.calibration import qwk
-
-    data = Path(__file__).resolve().parent.parent / "data"
-    first = {r["id"]: r for r in labelled_rows() + injection_rows()}
-    second = [json.loads(line) for line in (data / "relabel_sample.jsonl").read_text()
-              .splitlines() if line.strip()]
-    assert len(second) >= 50
-    for axis in ("empathy", "empowerment"):
-        assert qwk([first[r["id"]][axis] for r in second], [r[axis] for r in second]) > 0.8

@@ -1,0 +1,207 @@
+"""What the offline grader reads in a reply: evidence with quotes, and a feature vector.
+
+A reply is cut into clauses (the words a quote can show). Each clause is embedded once
+(all-MiniLM-L6-v2); the same vectors serve the paraphrase evidence (closeness to the
+exemplars of each technique) and the learned head (pooled meaning of the whole reply).
+Regex detectors add evidence for literal wordings and their negations.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import yaml
+
+from evaluators.called_for import empathy_called_for
+from evaluators.detectors import detect, terms
+from evaluators.embedder import shared_model
+from evaluators.grade import Evidence, GradeRequest
+from evaluators.injection import screen
+from evaluators.rubric import ANTI_PATTERNS, TECHNIQUES
+from evaluators.screen_model import Screen, shipped_screen
+from evaluators.semantic import closest
+from evaluators.text import normalise, sentences, units
+
+NAMES: tuple[str, ...] = (*TECHNIQUES, *ANTI_PATTERNS)
+EMBED_DIM = 384
+CUSTOMER_PARTS = 6  # the customer's last clauses read for feeling: the rest is backstory
+_YOU = re.compile(r"\b(you|your|you're|you've|you'll|yours)\b", re.IGNORECASE)
+_I_WILL = re.compile(r"\b(I'll|I will|I'm going to|let me|I've|I have|I am|I'm)\b",
+                     re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+STRUCTURE = ("log_words", "clauses", "questions", "exclaims", "digits", "you_rate",
+             "i_act", "called_for", "empty", "ends_question")
+EMPATHY_SIMS = ("naming_feeling", "validating", "perspective", "exploring_question",
+                "specific_apology")
+CUSTOMER = ("cust_rx_distress", "cust_rx_positive", "cust_sim_distress", "cust_sim_neutral",
+            "cust_log_words", "cust_exclaims", "cust_question", "echo_max", "echo_mean")
+# How the reply meets the customer's feeling: each empathy cue weighed by how much the
+# customer's message asked to be heard (a linear head cannot multiply by itself).
+MEETS = (*(f"meets_{n}" for n in EMPATHY_SIMS), "meets_sympathy", "meets_reassurance",
+         "meets_echo", "meets_nothing")
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, Any]:
+    raw = yaml.safe_load(
+        resources.files("evaluators.data").joinpath("cues.yaml").read_text("utf-8"))
+    flags = re.IGNORECASE | re.MULTILINE
+    reply = {k: re.compile(v, flags) for k, v in raw["reply"].items()}
+    customer = {k: re.compile(v, flags) for k, v in raw["customer"].items()}
+    examples = {k: shared_model().encode(v) for k, v in raw["customer_examples"].items()}
+    return {"reply": reply, "customer": customer, "examples": examples}
+
+
+def cue_names() -> tuple[str, ...]:
+    raw = yaml.safe_load(
+        resources.files("evaluators.data").joinpath("cues.yaml").read_text("utf-8"))
+    return tuple(f"cue_{k}" for k in raw["reply"])
+
+
+FEATURE_NAMES: tuple[str, ...] = (
+    *(f"mean_{i}" for i in range(EMBED_DIM)), *(f"max_{i}" for i in range(EMBED_DIM)),
+    *(f"sim_{n}" for n in NAMES), *(f"rx_{n}" for n in NAMES), *cue_names(), *STRUCTURE,
+    *CUSTOMER, *MEETS)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything the grader took from one reply."""
+
+    techniques: list[Evidence]
+    anti_patterns: list[Evidence]
+    injection_flagged: bool
+    customer_text: str  # the reply without the parts aimed at the grader
+    called_for: bool
+    features: np.ndarray  # (len(FEATURE_NAMES),) float32
+    literal: frozenset[str]  # ids a regex detector found (precise; paraphrases are not)
+    vectors: np.ndarray  # (clauses, embed) of the words graded; empty without embedding
+
+    def names(self) -> set[str]:
+        return {e.name for e in self.techniques} | {e.name for e in self.anti_patterns}
+
+
+def _drop_echoed_jargon(anti: list[Evidence], reply: str,
+                        request: GradeRequest) -> list[Evidence]:
+    """A term the customer used first ("prior authorisation") is their word, not jargon."""
+    if not any(e.name == "jargon" for e in anti):
+        return anti
+    heard = " ".join([request.customer, *(t.text for t in request.history
+                                          if t.role == "customer")])
+    if terms("jargon", reply) <= terms("jargon", heard):
+        return [e for e in anti if e.name != "jargon"]
+    return anti
+
+
+def _structure(text: str, parts: list[str], called_for: bool) -> list[float]:
+    words = text.split()
+    n = max(len(words), 1)
+    return [math.log1p(len(words)), min(len(parts), 12) / 4, min(text.count("?"), 4),
+            min(text.count("!"), 4), float(bool(_DIGIT.search(text))),
+            len(_YOU.findall(text)) / n * 10, min(len(_I_WILL.findall(text)), 4),
+            float(called_for), float(not words), float(text.rstrip().endswith("?"))]
+
+
+def _count(rule: re.Pattern[str], text: str, cap: int = 3) -> float:
+    return float(min(len(rule.findall(text)), cap))
+
+
+def _customer(customer: str, reply_vectors: np.ndarray, customer_vectors: np.ndarray,
+              embed: bool) -> list[float]:
+    cues = _cues()
+    words = customer.split()
+    sims = [0.0, 0.0]
+    echo = [0.0, 0.0]
+    if embed and len(customer_vectors):
+        ex = cues["examples"]
+        sims = [float((customer_vectors @ ex[k].T).max()) for k in ("distress", "neutral")]
+        if len(reply_vectors):
+            echo = [float((reply_vectors @ customer_vectors.T).max()),
+                    float(reply_vectors.mean(0) @ customer_vectors.mean(0))]
+    return [_count(cues["customer"]["distress"], customer, 4),
+            _count(cues["customer"]["positive"], customer, 2), *sims,
+            math.log1p(len(words)), min(customer.count("!"), 3),
+            float(customer.rstrip().endswith("?")), *echo]
+
+
+def _meets(need: float, sim: np.ndarray, cue: dict[str, float], echo: float) -> list[float]:
+    """Each empathy cue weighed by the customer's need to be heard."""
+    empathy = np.array([sim[NAMES.index(n)] for n in EMPATHY_SIMS])
+    heard = [*empathy, cue["cue_sympathy"] / 3, cue["cue_reassurance"] / 3, echo]
+    return [need * h for h in heard] + [need * (1.0 - float(max(empathy.max(), 0.0)))]
+
+
+def _embed(parts: list[str], heard: list[str], embed: bool) -> tuple[np.ndarray, np.ndarray]:
+    if not embed or not (parts or heard):
+        empty = np.zeros((0, EMBED_DIM), dtype=np.float32)
+        return empty, empty
+    both = shared_model().encode([*parts, *heard])  # one pass for reply and customer
+    return both[:len(parts)], both[len(parts):]
+
+
+def _drop_grader_talk(text: str, parts: list[str], vectors: np.ndarray, learned: Screen | None
+                      ) -> tuple[str, list[str], np.ndarray, bool]:
+    """Remove every sentence holding a clause the learned screen reads as talk to the
+    grader (as the regex screen does: the rest of such a sentence is not for the customer)."""
+    if learned is None or not len(vectors):
+        return text, parts, vectors, False
+    drop = learned.flags(vectors)
+    if not drop.any():
+        return text, parts, vectors, False
+    flagged = [p for p, d in zip(parts, drop, strict=True) if d]
+    kept = [s for s in sentences(text) if not any(p in s for p in flagged)]
+    text = " ".join(kept)
+    keep = [i for i, p in enumerate(parts) if any(p in s for s in kept)]
+    return text, [parts[i] for i in keep], vectors[keep], True
+
+
+def read(request: GradeRequest, embed: bool = True,
+         learned_screen: bool | Screen = True) -> Reading:
+    """Screen, cut into clauses, embed once, detect; the features the head scores.
+
+    `embed=False` skips the embedding pass: the meaning features stay zero, which only
+    the lexical head (it never reads them) may score, and only the regex screen runs.
+    `learned_screen`: True uses the shipped screen, False none (to train one), or the
+    Screen given.
+    """
+    screened = screen(request.reply)
+    text = screened.customer_text
+    parts = units(text)
+    heard = units(normalise(request.customer))[-CUSTOMER_PARTS:]
+    vectors, customer_vectors = _embed(parts, heard, embed)
+    flagged = screened.flagged
+    chosen = shipped_screen() if learned_screen is True else learned_screen or None
+    text, parts, vectors, dropped = _drop_grader_talk(text, parts, vectors, chosen)
+    flagged = flagged or dropped
+    techniques, anti, _ = detect(sentences(text))
+    anti = _drop_echoed_jargon(anti, text, request)
+    have = {e.name for e in techniques} | {e.name for e in anti}
+    rx = np.array([float(n in have) for n in NAMES], dtype=np.float32)
+    if len(vectors):
+        sim, semantic = closest(parts, vectors, NAMES)
+        pooled = np.concatenate([vectors.mean(axis=0), vectors.max(axis=0)])
+    else:
+        sim, semantic = np.zeros(len(NAMES), dtype=np.float32), []
+        pooled = np.zeros(2 * EMBED_DIM, dtype=np.float32)
+    for ev in semantic:
+        if ev.name not in have:
+            (techniques if ev.name in TECHNIQUES else anti).append(ev)
+    techniques.sort(key=lambda e: TECHNIQUES.index(e.name))
+    anti.sort(key=lambda e: ANTI_PATTERNS.index(e.name))
+    called_for = empathy_called_for(request.customer)
+    cue = {f"cue_{k}": _count(r, text) for k, r in _cues()["reply"].items()}
+    customer = _customer(request.customer, vectors, customer_vectors, embed)
+    # Need to be heard: the regex verdict, nudged by how distressed the message reads.
+    need = 0.5 * float(called_for) + 0.5 * min(customer[0], 2) / 2
+    meets = _meets(need, sim, cue, customer[7])
+    features = np.concatenate([pooled, sim, rx, np.array(
+        [*cue.values(), *_structure(text, parts, called_for), *customer, *meets],
+        dtype=np.float32)]).astype(np.float32)
+    return Reading(techniques, anti, flagged, text, called_for, features, frozenset(have),
+                   vectors)
