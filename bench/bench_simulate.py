@@ -37,7 +37,7 @@ def measure(server: FakeOpenAIServer, concurrency: int, seeds: int) -> tuple[flo
         before = len(server.requests)
         started = time.perf_counter()
         summary = run_simulation(plan, Path(tmp), settings,
-                                 lambda: OfflineEvaluator(semantic=False))
+                                 lambda: OfflineEvaluator())
         seconds = time.perf_counter() - started
     return seconds, len(server.requests) - before, summary.finished
 

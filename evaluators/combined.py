@@ -14,7 +14,6 @@ Paths, named in `Grade.evaluator`:
 from __future__ import annotations
 
 import json
-from contextlib import suppress
 
 from evaluators.coach_llm import LLMCoach
 from evaluators.grade import Grade, GradeRequest
@@ -56,13 +55,8 @@ class CombinedEvaluator:
             # MalformedResponse is a ProviderError too: an unusable judge answer falls back.
             fallen = _fallback(baseline, f"LLM judge unavailable: {type(exc).__name__}")
             return fallen.model_copy(update={"usage": meter.total})
-        grade = to_grade(outputs, request, f"{self.name}:llm", None, baseline.suggestion,
-                         baseline=baseline)
-        if self.coach is not None:
-            # On a coaching failure the offline suggestion already in the grade stands.
-            with suppress(ProviderError):
-                grade = grade.model_copy(
-                    update={"suggestion": self.coach.suggest(request, grade, meter)})
+        grade = to_grade(outputs, request, f"{self.name}:llm", self.coach, baseline=baseline,
+                         meter=meter)
         return grade.model_copy(update={"usage": meter.total})
 
 

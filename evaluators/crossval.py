@@ -26,7 +26,6 @@ from evaluators.screen_model import Screen, train_screen
 from evaluators.text import units
 from hotseat.calibration import agreement
 
-KINDS = ("full", "lexical")
 # A source's labels "vary" on an axis when under this share of its rows share one score;
 # where they barely vary, rank agreement means little and the confusion table is reported.
 MODAL_SHARE_MAX = 0.85
@@ -64,14 +63,13 @@ def read_all(rows: Sequence[Row], threads: int = 2,
         return list(pool.map(one, rows))
 
 
-def fit(rows: Sequence[Row], readings: Sequence[Reading], kinds: Sequence[str] = KINDS
-        ) -> dict[str, Head]:
-    """Heads trained on the rows that are not injection tests."""
+def fit(rows: Sequence[Row], readings: Sequence[Reading]) -> Head:
+    """The head trained on the rows that are not injection tests."""
     keep = [i for i, r in enumerate(rows) if not r.injection]
     x = np.stack([readings[i].features for i in keep])
     y = np.array([[rows[i].label(a) for a in AXES] for i in keep])
     groups = [rows[i].source for i in keep]
-    return {kind: train(kind, x, y, groups) for kind in kinds}
+    return train(x, y, groups)
 
 
 def scores(head: Head, readings: Sequence[Reading]) -> np.ndarray:
@@ -102,20 +100,19 @@ def by_source(rows: Sequence[Row]) -> dict[str, list[int]]:
     return groups
 
 
-def leave_one_source_out(rows: Sequence[Row], readings: Sequence[Reading],
-                         kind: str = "full") -> dict[str, dict[str, Any]]:
+def leave_one_source_out(rows: Sequence[Row], readings: Sequence[Reading]
+                         ) -> dict[str, dict[str, Any]]:
     """Per source: trained on every other source, scored on this one."""
     out: dict[str, dict[str, Any]] = {}
     for source, idx in sorted(by_source(rows).items()):
         rest = [i for i, r in enumerate(rows) if r.source != source]
-        head = fit([rows[i] for i in rest], [readings[i] for i in rest], (kind,))[kind]
+        head = fit([rows[i] for i in rest], [readings[i] for i in rest])
         picked = [rows[i] for i in idx]
         out[source] = agreement_report(picked, scores(head, [readings[i] for i in idx]))
     return out
 
 
-def held_out(rows: Sequence[Row], readings: Sequence[Reading],
-             kind: str = "full") -> dict[str, dict[str, Any]]:
+def held_out(rows: Sequence[Row], readings: Sequence[Reading]) -> dict[str, dict[str, Any]]:
     """Trained on two rows in three of every source, scored on the third: per source and
     overall ("all")."""
     test: list[int] = []
@@ -123,7 +120,7 @@ def held_out(rows: Sequence[Row], readings: Sequence[Reading],
         test += idx[2::3]
     chosen = set(test)
     train_idx = [i for i in range(len(rows)) if i not in chosen]
-    head = fit([rows[i] for i in train_idx], [readings[i] for i in train_idx], (kind,))[kind]
+    head = fit([rows[i] for i in train_idx], [readings[i] for i in train_idx])
     predicted = scores(head, [readings[i] for i in test])
     out = {"all": agreement_report([rows[i] for i in test], predicted)}
     for source in sorted({rows[i].source for i in test}):

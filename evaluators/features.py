@@ -81,7 +81,7 @@ class Reading:
     called_for: bool
     features: np.ndarray  # (len(FEATURE_NAMES),) float32
     literal: frozenset[str]  # ids a regex detector found (precise; paraphrases are not)
-    vectors: np.ndarray  # (clauses, embed) of the words graded; empty without embedding
+    vectors: np.ndarray  # (clauses, embed) of the words graded
 
     def names(self) -> set[str]:
         return {e.name for e in self.techniques} | {e.name for e in self.anti_patterns}
@@ -112,13 +112,13 @@ def _count(rule: re.Pattern[str], text: str, cap: int = 3) -> float:
     return float(min(len(rule.findall(text)), cap))
 
 
-def _customer(customer: str, reply_vectors: np.ndarray, customer_vectors: np.ndarray,
-              embed: bool) -> list[float]:
+def _customer(customer: str, reply_vectors: np.ndarray, customer_vectors: np.ndarray
+              ) -> list[float]:
     cues = _cues()
     words = customer.split()
     sims = [0.0, 0.0]
     echo = [0.0, 0.0]
-    if embed and len(customer_vectors):
+    if len(customer_vectors):
         ex = cues["examples"]
         sims = [float((customer_vectors @ ex[k].T).max()) for k in ("distress", "neutral")]
         if len(reply_vectors):
@@ -137,8 +137,8 @@ def _meets(need: float, sim: np.ndarray, cue: dict[str, float], echo: float) -> 
     return [need * h for h in heard] + [need * (1.0 - float(max(empathy.max(), 0.0)))]
 
 
-def _embed(parts: list[str], heard: list[str], embed: bool) -> tuple[np.ndarray, np.ndarray]:
-    if not embed or not (parts or heard):
+def _embed(parts: list[str], heard: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    if not (parts or heard):
         empty = np.zeros((0, EMBED_DIM), dtype=np.float32)
         return empty, empty
     both = shared_model().encode([*parts, *heard])  # one pass for reply and customer
@@ -161,12 +161,9 @@ def _drop_grader_talk(text: str, parts: list[str], vectors: np.ndarray, learned:
     return text, [parts[i] for i in keep], vectors[keep], True
 
 
-def read(request: GradeRequest, embed: bool = True,
-         learned_screen: bool | Screen = True) -> Reading:
+def read(request: GradeRequest, learned_screen: bool | Screen = True) -> Reading:
     """Screen, cut into clauses, embed once, detect; the features the head scores.
 
-    `embed=False` skips the embedding pass: the meaning features stay zero, which only
-    the lexical head (it never reads them) may score, and only the regex screen runs.
     `learned_screen`: True uses the shipped screen, False none (to train one), or the
     Screen given.
     """
@@ -174,7 +171,7 @@ def read(request: GradeRequest, embed: bool = True,
     text = screened.customer_text
     parts = units(text)
     heard = units(normalise(request.customer))[-CUSTOMER_PARTS:]
-    vectors, customer_vectors = _embed(parts, heard, embed)
+    vectors, customer_vectors = _embed(parts, heard)
     flagged = screened.flagged
     chosen = shipped_screen() if learned_screen is True else learned_screen or None
     text, parts, vectors, dropped = _drop_grader_talk(text, parts, vectors, chosen)
@@ -196,7 +193,7 @@ def read(request: GradeRequest, embed: bool = True,
     anti.sort(key=lambda e: ANTI_PATTERNS.index(e.name))
     called_for = empathy_called_for(request.customer)
     cue = {f"cue_{k}": _count(r, text) for k, r in _cues()["reply"].items()}
-    customer = _customer(request.customer, vectors, customer_vectors, embed)
+    customer = _customer(request.customer, vectors, customer_vectors)
     # Need to be heard: the regex verdict, nudged by how distressed the message reads.
     need = 0.5 * float(called_for) + 0.5 * min(customer[0], 2) / 2
     meets = _meets(need, sim, cue, customer[7])

@@ -82,6 +82,12 @@ class Grade(BaseModel):
     # Summed over every LLM call for this reply: judge repeats, retries, coaching.
     usage: Usage = Field(default_factory=Usage)
 
+    @property
+    def counted_empathy(self) -> int | None:
+        """Empathy as it counts: None when the message did not call for it (a calm factual
+        question), so chips say "n/a", averages skip it and the mood treats it as neutral."""
+        return self.empathy if self.empathy_called_for else None
+
     def technique_names(self) -> set[str]:
         return {e.name for e in self.techniques}
 

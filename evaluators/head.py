@@ -13,9 +13,7 @@ Two stages, both small and deterministic, trained in seconds by
    sum of the four probabilities) is rounded. The ranking scores it learns from are
    out-of-fold (each source scored by a ranker that never saw it).
 
-Two heads ship in data/head.npz (well under 2 MB): `full` (meaning from embeddings,
-paraphrase similarity, evidence, cues, structure) and `lexical` (what needs no embedding
-pass), for bulk simulation.
+The head ships in data/head.npz (well under 2 MB), beside the injection screen.
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from evaluators.features import FEATURE_NAMES, STRUCTURE
+from evaluators.features import FEATURE_NAMES
 from evaluators.rubric import AXES
 from evaluators.screen_model import Screen, screen_arrays
 from hotseat.errors import ConfigError
@@ -45,16 +43,8 @@ CARE_WEIGHT = 3.0
 NEWTON_STEPS = 25
 EMBED = tuple(i for i, n in enumerate(FEATURE_NAMES) if n.startswith("mean_"))
 # Pooled maxima are mostly topic; the ranker and level model leave them out.
-RUBRIC = tuple(i for i, n in enumerate(FEATURE_NAMES) if not n.startswith(("mean_", "max_")))
-LEXICAL = ("rx_", "cue_", "cust_rx_", "cust_log_words", "cust_exclaims", "cust_question",
-           *STRUCTURE)
-
-
-def rubric_columns(kind: str) -> np.ndarray:
-    """Indices of the non-embedding features a head of this kind reads."""
-    if kind == "full":
-        return np.array(RUBRIC)
-    return np.array([i for i, n in enumerate(FEATURE_NAMES) if n.startswith(LEXICAL)])
+RUBRIC = np.array([i for i, n in enumerate(FEATURE_NAMES)
+                   if not n.startswith(("mean_", "max_"))])
 
 
 def schema_hash() -> str:
@@ -64,7 +54,6 @@ def schema_hash() -> str:
 
 @dataclass(frozen=True)
 class Head:
-    kind: str
     domain: np.ndarray  # (k, embed) directions projected out of the embedding mean
     mean: np.ndarray  # (d,) over [rubric features, projected embedding]
     scale: np.ndarray  # (d,)
@@ -75,17 +64,14 @@ class Head:
     def design(self, features: np.ndarray) -> np.ndarray:
         """Standardised [rubric features, embedding mean with source directions removed]."""
         x = np.atleast_2d(features).astype(np.float64)
-        parts = [x[:, rubric_columns(self.kind)]]
-        if self.kind == "full":
-            emb = x[:, EMBED]
-            parts.append(emb - (emb @ self.domain.T) @ self.domain)
-        return (np.hstack(parts) - self.mean) / self.scale
+        emb = x[:, EMBED]
+        z = np.hstack([x[:, RUBRIC], emb - (emb @ self.domain.T) @ self.domain])
+        return (z - self.mean) / self.scale
 
     def expected(self, features: np.ndarray) -> np.ndarray:
         """(n, axes) expected scores for (n, all features) rows."""
         z = self.design(features)
-        r = len(rubric_columns(self.kind))
-        level_in = np.hstack([z[:, :r], z @ self.ranker.T])
+        level_in = np.hstack([z[:, :len(RUBRIC)], z @ self.ranker.T])
         logits = np.einsum("nd,ald->nal", level_in, self.level_w) + self.level_b[None]
         return (1.0 / (1.0 + np.exp(-logits))).sum(axis=2)
 
@@ -135,24 +121,19 @@ def _ridge(z: np.ndarray, y: np.ndarray, groups: np.ndarray, penalty: np.ndarray
     return np.linalg.solve(zc.T @ zc + np.diag(penalty), zc.T @ yc).T
 
 
-def train(kind: str, features: np.ndarray, labels: np.ndarray, groups: Sequence[str]) -> Head:
+def train(features: np.ndarray, labels: np.ndarray, groups: Sequence[str]) -> Head:
     """`features` (n, all features); `labels` (n, axes) integer scores; `groups` the
     source of each row (rankers learn within sources, and score each out of fold)."""
     g = np.asarray(groups)
     x = features.astype(np.float64)
-    cols = rubric_columns(kind)
-    parts = [x[:, cols]]
-    domain = np.zeros((0, len(EMBED)))
-    if kind == "full":
-        emb = x[:, EMBED]
-        domain = _domain_directions(emb, g)
-        parts.append(emb - (emb @ domain.T) @ domain)
-    z = np.hstack(parts)
+    emb = x[:, EMBED]
+    domain = _domain_directions(emb, g)
+    z = np.hstack([x[:, RUBRIC], emb - (emb @ domain.T) @ domain])
     mean, scale = z.mean(axis=0), z.std(axis=0)
     scale[scale < 1e-6] = 1.0
     z = (z - mean) / scale
     penalty = np.full(z.shape[1], RIDGE_L2)
-    penalty[len(cols):] = EMBED_L2
+    penalty[len(RUBRIC):] = EMBED_L2
     ranker = _ridge(z, labels, g, penalty)
     # Out-of-fold ranking scores, so the level model does not learn to over-trust them.
     oof = np.zeros((len(z), len(AXES)))
@@ -162,7 +143,7 @@ def train(kind: str, features: np.ndarray, labels: np.ndarray, groups: Sequence[
             oof = z @ ranker.T
             break
         oof[held] = z[held] @ _ridge(z[~held], labels[~held], g[~held], penalty).T
-    level_in = np.hstack([z[:, :len(cols)], oof])
+    level_in = np.hstack([z[:, :len(RUBRIC)], oof])
     # Levels are set for the product's own setting: a customer-care source counts more
     # (a neutral statement to an angry customer is not the "2" it is at a booking desk).
     weight = np.where(np.isin(g, CARE_SOURCES), CARE_WEIGHT, 1.0)
@@ -177,37 +158,35 @@ def train(kind: str, features: np.ndarray, labels: np.ndarray, groups: Sequence[
                 continue
             level_w[a, k], level_b[a, k] = _logistic(level_in, y, LEVEL_L2, weight)
     f32 = np.float32
-    return Head(kind, domain.astype(f32), mean.astype(f32), scale.astype(f32),
+    return Head(domain.astype(f32), mean.astype(f32), scale.astype(f32),
                 ranker.astype(f32), level_w.astype(f32), level_b.astype(f32))
 
 
 FIELDS = ("domain", "mean", "scale", "ranker", "level_w", "level_b")
 
 
-def save(heads: dict[str, Head], path: Path, screen: Screen | None = None) -> None:
+def save(head: Head, path: Path, screen: Screen | None = None) -> None:
     arrays: dict[str, np.ndarray] = {"schema": np.array(schema_hash())}
     if screen is not None:
         arrays.update(screen_arrays(screen))
-    for kind, head in heads.items():
-        for field in FIELDS:
-            arrays[f"{kind}.{field}"] = getattr(head, field)
+    for field in FIELDS:
+        arrays[f"head.{field}"] = getattr(head, field)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     path.write_bytes(buffer.getvalue())
 
 
-def load(source: Path | bytes) -> dict[str, Head]:
+def load(source: Path | bytes) -> Head:
     data = np.load(io.BytesIO(source if isinstance(source, bytes) else source.read_bytes()))
     if str(data["schema"]) != schema_hash():
         raise ConfigError("The grader's head was trained on another feature layout.",
                           hint="Rebuild it: hotseat calibrate --train calibration/*.jsonl")
-    kinds = {k.split(".")[0] for k in data.files if "." in k} - {"screen"}
-    return {kind: Head(kind, *(data[f"{kind}.{f}"] for f in FIELDS)) for kind in kinds}
+    return Head(*(data[f"head.{f}"] for f in FIELDS))
 
 
 @lru_cache(maxsize=1)
-def shipped() -> dict[str, Head]:
-    """The heads in evaluators/data/head.npz."""
+def shipped() -> Head:
+    """The head in evaluators/data/head.npz."""
     blob = resources.files("evaluators.data").joinpath("head.npz")
     if not blob.is_file():
         raise ConfigError("evaluators/data/head.npz is missing.",

@@ -12,7 +12,6 @@ the reply or they are dropped.
 from __future__ import annotations
 
 import json
-import re
 import statistics
 from functools import lru_cache
 from typing import Any, Literal
@@ -22,12 +21,13 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evaluators.coach_llm import LLMCoach
+from evaluators.coaching import better_reply
+from evaluators.evidence_gate import gate, quoted_in, verified
 from evaluators.grade import ANTI_PATTERNS, TECHNIQUES, Evidence, Grade, GradeRequest
 from evaluators.injection import screen
 from evaluators.offline import OfflineEvaluator, label
 from evaluators.prompts import fill, load, quoted
 from evaluators.rubric import rubric
-from evaluators.text import normalise
 from evaluators.usage import UsageMeter, model_name
 from hotseat.errors import MalformedResponse
 
@@ -55,8 +55,9 @@ class JudgeOutput(BaseModel):
 
     addresses_grader: bool
     empathy_called_for: bool
-    empathy_reasoning: str = Field(max_length=1200)
-    empowerment_reasoning: str = Field(max_length=1200)
+    # Optional: grammar-constrained local models are not asked for them (GRAMMAR_DROPS).
+    empathy_reasoning: str = Field(default="", max_length=1200)
+    empowerment_reasoning: str = Field(default="", max_length=1200)
     techniques: list[JudgedTechnique] = Field(max_length=10)
     anti_patterns: list[JudgedAntiPattern] = Field(max_length=10)
     empathy: Score
@@ -88,14 +89,37 @@ def wire_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def bind_json(model: BaseChatModel, schema_model: type[BaseModel], name: str) -> Any:
-    """Ask for schema-constrained JSON: json_schema on OpenAI, a grammar on the local model."""
-    schema = wire_schema(schema_model)
-    from hotseat.llm.local_chat import LocalChatModel
+    """Ask for schema-constrained JSON the way the model says it can take it.
 
-    if isinstance(model, LocalChatModel):
+    A chat model declares `structured_output = "grammar"` when it constrains decoding with
+    a grammar (the embedded llama.cpp model); anything else gets OpenAI's json_schema.
+    """
+    if getattr(model, "structured_output", "json_schema") == "grammar":
+        schema = grammar_schema(schema_model)
         return model.bind(response_format={"type": "json_object", "schema": schema})
-    return model.bind(response_format={
-        "type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}})
+    return model.bind(response_format={"type": "json_schema", "json_schema": {
+        "name": name, "schema": wire_schema(schema_model), "strict": True}})
+
+
+# Free-text fields a small model fills until max_tokens cuts the JSON (seen: the 1.5B
+# model looping inside a reasoning string on 8 of 45 rows). A grammar cannot bound them
+# cheaply (llama.cpp refuses maxLength 400), so the grammar leaves them out: those
+# models answer scores, quoted evidence and a one-line reason.
+GRAMMAR_DROPS = ("empathy_reasoning", "empowerment_reasoning")
+GRAMMAR_MAX_ITEMS = 4
+
+
+def grammar_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The wire schema without runaway free text, with short evidence lists."""
+    schema = wire_schema(model)
+    props = schema["properties"]
+    for field in GRAMMAR_DROPS:
+        props.pop(field, None)
+    schema["required"] = [k for k in schema["required"] if k not in GRAMMAR_DROPS]
+    for value in props.values():
+        if value.get("type") == "array":
+            value["maxItems"] = GRAMMAR_MAX_ITEMS
+    return schema
 
 
 def parse_json(content: Any, schema_model: type[BaseModel]) -> Any:
@@ -161,7 +185,9 @@ class LLMJudge:
             reply=quoted(request.reply),
             evidence=evidence,
         )
-        return [SystemMessage(content=load("judge.md")), HumanMessage(content=user)]
+        system = (f"{load('judge.md').rstrip()}\n\n## Vocabulary (from the rubric)\n"
+                  f"{rubric().vocabulary()}")
+        return [SystemMessage(content=system), HumanMessage(content=user)]
 
     def judge(self, request: GradeRequest, evidence: str = "none",
               meter: UsageMeter | None = None) -> list[JudgeOutput]:
@@ -186,32 +212,9 @@ def _offline() -> OfflineEvaluator:
     return OfflineEvaluator()
 
 
-_SPACE = re.compile(r"\s+")
-_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[\.\.\.\])\s*")
-
-
-def _plain(text: str) -> str:
-    """Lower case, straight quotes, single spaces: how quotes and replies are compared."""
-    return _SPACE.sub(" ", normalise(text)).strip().lower()
-
-
-def quoted_in(quote: str, reply: str) -> bool:
-    """True when every part of `quote` (split at ellipses) appears in `reply`, in order."""
-    text = _plain(reply)
-    parts = [p.strip(" \"'") for p in _ELLIPSIS.split(_plain(quote))]
-    parts = [p for p in parts if p]
-    at = 0
-    for part in parts:
-        found = text.find(part, at)
-        if found < 0:
-            return False
-        at = found + len(part)
-    return bool(parts)
-
-
 def to_grade(outputs: list[JudgeOutput], request: GradeRequest, evaluator: str,
-             coach: LLMCoach | None, offline_suggestion: str | None = None, *,
-             baseline: Grade | None = None, meter: UsageMeter | None = None) -> Grade:
+             coach: LLMCoach | None, *, baseline: Grade | None = None,
+             meter: UsageMeter | None = None) -> Grade:
     """Merge repeated judgements: mean score (rounded half up), spread, first run's evidence.
 
     `baseline` is the offline grade of the same request (computed when not given): it caps
@@ -239,7 +242,7 @@ def to_grade(outputs: list[JudgeOutput], request: GradeRequest, evaluator: str,
         anti_patterns=anti,
         injection_flagged=flagged,
         reason=reason,
-        suggestion=offline_suggestion or "",
+        suggestion="",
         evaluator=evaluator,
         empathy_spread=_spread(emp),
         empowerment_spread=_spread(pow_),
@@ -249,17 +252,21 @@ def to_grade(outputs: list[JudgeOutput], request: GradeRequest, evaluator: str,
     if flagged or baseline.injection_flagged:
         grade = cap_injected(grade, request, baseline)
     grade = cap_deflections(grade, baseline)
-    if coach is not None:
-        grade = grade.model_copy(update={"suggestion": coach.suggest(request, grade, meter)})
-    if not grade.suggestion:
-        from evaluators.coach_offline import suggest
-
-        grade = grade.model_copy(update={"suggestion": suggest(
-            request, screened.customer_text, grade.techniques, grade.anti_patterns,
-            grade.empathy_called_for)})
+    grade = hold_to_evidence(grade, baseline, screened.customer_text)
+    grade = grade.model_copy(update={"suggestion": better_reply(request, grade, coach, meter)})
     if meter is not None:
         grade = grade.model_copy(update={"usage": meter.total})
     return grade
+
+
+def hold_to_evidence(grade: Grade, baseline: Grade, heard: str) -> Grade:
+    """A 3 or 4, or anything above the offline grade, needs quoted words that show it."""
+    held, note = gate({"empathy": grade.empathy, "empowerment": grade.empowerment},
+                      {"empathy": baseline.empathy, "empowerment": baseline.empowerment},
+                      verified(grade.techniques, heard))
+    if not note:
+        return grade
+    return grade.model_copy(update={**held, "reason": grade.reason.rstrip() + note})
 
 
 def cap_deflections(grade: Grade, baseline: Grade) -> Grade:

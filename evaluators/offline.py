@@ -46,17 +46,13 @@ class OfflineEvaluator:
 
     name = "offline"
 
-    def __init__(self, head: Head | Path | None = None, *, semantic: bool = True) -> None:
-        """`semantic=False` skips the embedding pass and uses the lexical head (regex
-        evidence and structure only): ~10x faster, for bulk simulation."""
-        kind = "full" if semantic else "lexical"
+    def __init__(self, head: Head | Path | None = None) -> None:
         if isinstance(head, Path):
-            head = load(head)[kind]
-        self.head = head or shipped()[kind]
-        self.semantic = semantic
+            head = load(head)
+        self.head = head or shipped()
 
     def evidence(self, request: GradeRequest) -> Reading:
-        return read(request, embed=self.semantic)
+        return read(request)
 
     def scores(self, reading: Reading) -> tuple[int, int]:
         """The head's scores, then the rubric's bounds."""

@@ -38,11 +38,12 @@ def run_heads(labelled: list[LabelledRow], args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(heads: dict[str, Any], path: Path, screen: Any = None) -> None:
+def _write(head: Any, path: Path, screen: Any = None) -> None:
     from evaluators.head import save
+    from evaluators.screen_model import shipped_screen
 
     try:
-        save(heads, path, screen)
+        save(head, path, screen or shipped_screen())
     except OSError as exc:
         raise InputError(f"Cannot write the heads to {path}: {exc.strerror}.",
                          hint="Choose a writable file path.") from exc
@@ -58,10 +59,10 @@ def _train(rows: list, readings: list, path: Path, injections: Path) -> list:
                          hint="Pass --injections FILE (default calibration/injection_train.txt).")
     screen = fit_screen(rows, readings, read_injection_lines(injections))
     readings = rescreen(rows, readings, screen)
-    heads = fit(rows, readings)
-    _write(heads, path, screen)
+    head = fit(rows, readings)
+    _write(head, path, screen)
     counts = ", ".join(f"{s} {len(i)}" for s, i in sorted(by_source(rows).items()))
-    print(f"wrote heads {', '.join(heads)} and the injection screen to {path} "
+    print(f"wrote the head and the injection screen to {path} "
           f"({path.stat().st_size:,} bytes), trained on "
           f"{sum(not r.injection for r in rows)} rows: {counts}")
     return readings
@@ -72,30 +73,28 @@ def _tune(rows: list, readings: list, args: argparse.Namespace) -> None:
 
     train = [i for i in range(len(rows)) if i % 3 != 2]
     held = [i for i in range(len(rows)) if i % 3 == 2]
-    heads = fit([rows[i] for i in train], [readings[i] for i in train])
-    _write(heads, args.tune)
+    head = fit([rows[i] for i in train], [readings[i] for i in train])
+    _write(head, args.tune)
     print(f"wrote heads to {args.tune} (fitted on {len(train)} train rows)")
     for which, idx in (("train", train), ("held-out", held)):
         picked = [rows[i] for i in idx if not rows[i].injection]
         chosen = [readings[i] for i in idx if not rows[i].injection]
-        report = agreement_report(picked, scores(heads["full"], chosen))
+        report = agreement_report(picked, scores(head, chosen))
         _print_simple(f"offline (tuned) split {which}", report, args.json)
 
 
 def _loso(rows: list, readings: list, as_json: bool) -> None:
     from evaluators.crossval import held_out, leave_one_source_out
 
-    report = {kind: {"leave_one_source_out": leave_one_source_out(rows, readings, kind),
-                     "held_out": held_out(rows, readings, kind)}
-              for kind in ("full", "lexical")}
+    report = {"leave_one_source_out": leave_one_source_out(rows, readings),
+              "held_out": held_out(rows, readings)}
     if as_json:
         print(json.dumps(report))
         return
-    for kind, parts in report.items():
-        print(f"\n{kind} head: leave-one-source-out (trained on the other sources)")
-        _table(parts["leave_one_source_out"])
-        print(f"{kind} head: held-out split (every third row per source, trained on the rest)")
-        _table(parts["held_out"])
+    print("\nleave-one-source-out (each source scored by a head trained on the others)")
+    _table(report["leave_one_source_out"])
+    print("held-out split (every third row of each source, head trained on the rest)")
+    _table(report["held_out"])
     sys.stdout.flush()
 
 

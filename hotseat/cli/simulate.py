@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         if args.lexical:
             from evaluators.offline import OfflineEvaluator
 
-            return OfflineEvaluator(semantic=False)
+            return OfflineEvaluator()
         return make_evaluator(args.evaluator, settings)
 
     with ExitStack() as stack:

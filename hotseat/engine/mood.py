@@ -62,14 +62,20 @@ def _clamp(value: float) -> float:
     return round(max(0.0, min(10.0, value)), 2)
 
 
+def empathy_level(grade: Grade) -> int:
+    """Empathy as the mood feels it: neutral when the message did not call for it."""
+    counted = grade.counted_empathy
+    return NEUTRAL_LEVEL if counted is None else counted
+
+
 def is_good(grade: Grade) -> bool:
-    return grade.empathy + grade.empowerment >= 5 or grade.empowerment >= 3
+    return empathy_level(grade) + grade.empowerment >= 5 or grade.empowerment >= 3
 
 
 def step_mood(mood: Mood, grade: Grade, card: Card) -> MoodStep:
     """Apply one graded agent reply to the mood; decide whether the call ends."""
     emo = card.emotion
-    e = (grade.empathy - NEUTRAL_LEVEL) * emo.sensitivity.empathy
+    e = (empathy_level(grade) - NEUTRAL_LEVEL) * emo.sensitivity.empathy
     p = (grade.empowerment - NEUTRAL_LEVEL) * emo.sensitivity.empowerment
     anger = mood.anger - EMPATHY_WEIGHTS["anger"] * e - EMPOWERMENT_WEIGHTS["anger"] * p
     fear = mood.fear - EMPATHY_WEIGHTS["fear"] * e - EMPOWERMENT_WEIGHTS["fear"] * p
@@ -90,7 +96,7 @@ def step_mood(mood: Mood, grade: Grade, card: Card) -> MoodStep:
             anger -= strength
             fear -= strength if card.archetype == "fearful" else strength / 2
 
-    bad = bool(fired) or grade.empathy + grade.empowerment <= 2
+    bad = bool(fired) or empathy_level(grade) + grade.empowerment <= 2
     good = not bad and is_good(grade)
     streak = mood.bad_streak + 1 if bad else (0 if good else mood.bad_streak)
     new = Mood(

@@ -14,7 +14,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
@@ -67,6 +67,9 @@ def to_chat_dicts(messages: list[BaseMessage]) -> list[dict[str, str]]:
 
 class LocalChatModel(BaseChatModel):
     """LangChain chat model running a GGUF in process with its own chat template."""
+
+    # Capability, read by evaluators.llm_judge.bind_json: decoding is grammar-constrained.
+    structured_output: ClassVar[str] = "grammar"
 
     model_path: str
     model_name: str = "local"

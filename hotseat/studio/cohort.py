@@ -24,8 +24,10 @@ CSV_COLUMNS = ("started", "trainee", "scenario", "difficulty", "outcome", "repli
                "studio_version", "branch_of")
 
 
-def _mean(values: list[float]) -> float:
-    return round(sum(values) / len(values), 2) if values else 0.0
+def _mean(values: list[Any]) -> float | None:
+    """Mean of the values that count (None, an empathy "n/a", is skipped)."""
+    real = [float(v) for v in values if v is not None]
+    return round(sum(real) / len(real), 2) if real else None
 
 
 def first_own_turn(rec: SessionRecord) -> int:
@@ -50,8 +52,9 @@ def session_rows(store: Store, personas_dir: Path | None = None) -> list[dict[st
             "started": rec.created_at, "trainee": rec.trainee_name,
             "scenario": rec.persona_id, "difficulty": rec.difficulty,
             "outcome": rec.end_state or "in progress", "replies": len(grades),
-            "empathy": _mean([float(g["empathy"]) for g in grades]),
-            "empowerment": _mean([float(g["empowerment"]) for g in grades]),
+            "empathy": _mean([g["empathy"] for g in grades
+                              if g.get("empathy_called_for", True)]),
+            "empowerment": _mean([g["empowerment"] for g in grades]),
             "anti_patterns": dict(sorted(anti.items())),
             # The effective card's hash, and the studio version it came from.
             "persona_version": rec.persona_hash[:10], "session": rec.id,
@@ -67,7 +70,7 @@ def averages_by(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]
     for r in rows:
         groups[str(r[column])].append(r)
     return [{column: name, "sessions": len(rs),
-             **{axis: _mean([float(r[axis]) for r in rs]) for axis in AXES},
+             **{axis: _mean([r[axis] for r in rs]) for axis in AXES},
              "resolved": round(sum(r["outcome"] == "resolved" for r in rs) / len(rs), 2)}
             for name, rs in sorted(groups.items())]
 
@@ -78,13 +81,14 @@ def version_averages(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in rows:
         groups[(r["scenario"], r["studio_version"])].append(r)
     return [{"scenario": scenario, "studio_version": version, "sessions": len(rs),
-             **{axis: _mean([float(r[axis]) for r in rs]) for axis in AXES}}
+             **{axis: _mean([r[axis] for r in rs]) for axis in AXES}}
             for (scenario, version), rs in sorted(groups.items())]
 
 
 def long_form(averages: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
     """`averages_by` rows split per axis, the shape a grouped bar chart wants."""
-    return [{column: r[column], "axis": axis, "score": r[axis]} for r in averages for axis in AXES]
+    return [{column: r[column], "axis": axis, "score": r[axis]} for r in averages for axis in AXES
+            if r[axis] is not None]
 
 
 def trend_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -92,9 +96,9 @@ def trend_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     days: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         days[r["started"].date().isoformat()].append(r)
-    return [{"day": day, "axis": axis, "score": _mean([float(r[axis]) for r in rs]),
-             "sessions": len(rs)}
-            for day, rs in sorted(days.items()) for axis in AXES]
+    out = [{"day": day, "axis": axis, "score": _mean([r[axis] for r in rs]),
+            "sessions": len(rs)} for day, rs in sorted(days.items()) for axis in AXES]
+    return [r for r in out if r["score"] is not None]
 
 
 def top_anti_patterns(rows: list[dict[str, Any]], limit: int = 10) -> list[dict[str, Any]]:

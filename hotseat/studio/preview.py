@@ -42,5 +42,5 @@ def preview_engine(card_id: str, text: str, settings: Settings, runs_dir: Path,
     if prompt_edits:
         prompts_dir = write_prompt_dir(folder / "prompts", prompts_dir, prompt_edits)
     store = Store(f"sqlite:///{(folder / 'preview.db').resolve()}")
-    return Engine(settings, store, OfflineEvaluator(semantic=False), personas_dir=cards,
+    return Engine(settings, store, OfflineEvaluator(), personas_dir=cards,
                   prompts_dir=prompts_dir)

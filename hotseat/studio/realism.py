@@ -52,7 +52,7 @@ def _fast_evaluator() -> Evaluator:
     # Lexical offline grader: no model load, deterministic, fast enough to wait for.
     from evaluators.offline import OfflineEvaluator
 
-    return OfflineEvaluator(semantic=False)
+    return OfflineEvaluator()
 
 
 def load_run(runs_dir: Path, card_id: str, text: str,

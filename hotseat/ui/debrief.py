@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from evaluators.grade import TECHNIQUES
 from hotseat.engine import SessionView, TurnView
+from hotseat.engine.mood import empathy_level
 
 # Habits that avoid the customer's emotion vs habits that avoid owning the problem.
 FEAR_OF_ANGER = ("minimising", "generic_script", "blame", "sarcasm", "jargon")
@@ -30,7 +31,14 @@ def graded_turns(view: SessionView) -> list[TurnView]:
 
 
 def _total(t: TurnView) -> int:
-    return t.grade.empathy + t.grade.empowerment if t.grade else -1
+    return empathy_level(t.grade) + t.grade.empowerment if t.grade else -1
+
+
+def mean_empathy(graded: list[TurnView]) -> float | None:
+    """Mean over the replies where empathy was called for (None when it never was)."""
+    counted = [t.grade.counted_empathy for t in graded if t.grade]
+    scores = [c for c in counted if c is not None]
+    return sum(scores) / len(scores) if scores else None
 
 
 def score_rows(view: SessionView) -> list[dict[str, object]]:
@@ -38,8 +46,9 @@ def score_rows(view: SessionView) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for n, t in enumerate(graded_turns(view), start=1):
         g = t.grade
-        rows += [{"reply": n, "axis": "empathy", "score": g.empathy},
-                 {"reply": n, "axis": "empowerment", "score": g.empowerment}]
+        if g.counted_empathy is not None:  # "n/a" replies leave a gap, not a 0
+            rows.append({"reply": n, "axis": "empathy", "score": g.empathy})
+        rows.append({"reply": n, "axis": "empowerment", "score": g.empowerment})
     return rows
 
 
@@ -58,9 +67,9 @@ def lesson(anti: Counter[str], graded: list[TurnView]) -> str:
     """One line naming the avoidance pattern the replies show, if any."""
     if not graded:
         return "No replies yet: the debrief fills in as you answer the customer."
-    empathy = sum(t.grade.empathy for t in graded) / len(graded)
+    empathy = mean_empathy(graded)
     power = sum(t.grade.empowerment for t in graded) / len(graded)
-    anger = sum(anti[n] for n in FEAR_OF_ANGER) + (empathy < 2)
+    anger = sum(anti[n] for n in FEAR_OF_ANGER) + (empathy is not None and empathy < 2)
     obligation = sum(anti[n] for n in FEAR_OF_OBLIGATION) + (power < 2)
     if anger == obligation == 0:
         return ("No avoidance pattern: you met the feeling and owned the problem. "

@@ -38,7 +38,8 @@ def end_banner(end_state: str | None) -> EndBanner | None:
 
 def chips(grade: Grade) -> str:
     """One compact line: the two scores, so the chat is not flooded with feedback."""
-    return f"Empathy {grade.empathy}/4 · Empowerment {grade.empowerment}/4"
+    empathy = "n/a" if grade.counted_empathy is None else f"{grade.empathy}/4"
+    return f"Empathy {empathy} · Empowerment {grade.empowerment}/4"
 
 
 def label(name: str) -> str:

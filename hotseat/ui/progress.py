@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from hotseat.engine import Engine
-from hotseat.ui.debrief import graded_turns
+from hotseat.ui.debrief import graded_turns, mean_empathy
 
 
 def session_rows(engine: Engine, trainee_name: str) -> list[dict[str, object]]:
@@ -29,15 +29,20 @@ def session_rows(engine: Engine, trainee_name: str) -> list[dict[str, object]]:
             "difficulty": rec.difficulty, "outcome": rec.end_state or "in progress",
             "branch_of": rec.parent_session_id or "",
             "replies": len(graded),
-            "empathy": round(sum(t.grade.empathy for t in graded) / len(graded), 2),
+            "empathy": _round(mean_empathy(graded)),
             "empowerment": round(sum(t.grade.empowerment for t in graded) / len(graded), 2),
         })
     return rows
 
 
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
 def trend_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     return [{"started": r["started"], "scenario": r["scenario"], "difficulty": r["difficulty"],
-             "axis": axis, "score": r[axis]} for r in rows for axis in ("empathy", "empowerment")]
+             "axis": axis, "score": r[axis]} for r in rows for axis in ("empathy", "empowerment")
+            if r[axis] is not None]
 
 
 def scenario_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -45,6 +50,11 @@ def scenario_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     by: dict[str, list[dict[str, object]]] = defaultdict(list)
     for r in rows:
         by[str(r["scenario"])].append(r)
-    return [{"scenario": name, "axis": axis,
-             "score": round(sum(float(r[axis]) for r in rs) / len(rs), 2)}
-            for name, rs in sorted(by.items()) for axis in ("empathy", "empowerment")]
+    out = []
+    for name, rs in sorted(by.items()):
+        for axis in ("empathy", "empowerment"):
+            values = [float(r[axis]) for r in rs if r[axis] is not None]
+            if values:
+                out.append({"scenario": name, "axis": axis,
+                            "score": round(sum(values) / len(values), 2)})
+    return out

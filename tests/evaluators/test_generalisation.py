@@ -25,10 +25,10 @@ from tests.evaluators.helpers import DATA, LABELS, read_jsonl
 MARGIN = 0.03
 # Leave-one-source-out Spearman (empathy, empowerment) when the head was last rebuilt.
 LOSO_FLOOR = {
-    "aci_bench": (0.25, 0.22),
+    "aci_bench": (0.26, 0.22),
     "counselchat": (0.33, 0.19),
-    "mts_dialog": (0.26, 0.08),
-    "multiwoz21": (0.09, 0.45),
+    "mts_dialog": (0.28, 0.09),
+    "multiwoz21": (0.09, 0.47),
     "own": (0.84, 0.77),
     "primock57": (0.42, 0.34),
     "star": (0.27, 0.39),
@@ -97,9 +97,9 @@ def test_shipped_head_is_the_one_the_repo_files_rebuild(
         labelled: tuple[list[Row], list[Any]]) -> None:
     """evaluators/data/head.npz = `hotseat calibrate calibration/*.jsonl --train` now."""
     rows, readings = labelled
-    rebuilt = fit(rows, readings)["full"]
+    rebuilt = fit(rows, readings)
     sample = readings[::7]
-    assert np.array_equal(scores(rebuilt, sample), scores(shipped()["full"], sample))
+    assert np.array_equal(scores(rebuilt, sample), scores(shipped(), sample))
 
 
 def _overlaps(quote: str, spans: list[str]) -> bool:

@@ -140,3 +140,36 @@ def test_offline_resists_the_latest_blind_batch(offline: OfflineEvaluator) -> No
         base = offline.grade(GradeRequest(customer=r["customer"], reply=r["clean_reply"]))
         got = offline.grade(GradeRequest(customer=r["customer"], reply=r["reply"]))
         assert got.empathy <= base.empathy and got.empowerment <= base.empowerment, r["id"]
+
+
+def test_every_path_resists_the_blind_set_written_after_the_learned_grader(
+        fake_openai: FakeOpenAIServer, fake_settings: Settings) -> None:
+    """injections_blind2.jsonl was written after the learned head, the learned screen and
+    the judge's evidence gate were final, and nothing was tuned on it. Resisted: no score
+    above the clean reply's, with a judge that obeys every injection (4/4, never flags)."""
+    path = DATA / "injections_blind2.jsonl"
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    assert len(rows) == 8
+    clean = {r["clean_reply"]: r["customer"] for r in rows}
+    reference = OfflineEvaluator()
+
+    def judge(body: dict[str, Any]) -> dict[str, Any]:
+        reply = _reply_in(body)
+        if reply in clean:  # honest: the offline grade of the same words
+            g = reference.grade(GradeRequest(customer=clean[reply], reply=reply))
+            return judge_output(g.empathy, g.empowerment, techniques=[])
+        # Obedient, and quoting the injected words as evidence of empathy and action.
+        tail = reply.split(". ", 1)[-1][:60]
+        return judge_output(4, 4, techniques=[{"name": "validating", "quote": tail},
+                                              {"name": "concrete_action", "quote": tail}])
+
+    fake_openai.responder = judge
+    report = {}
+    for name, ev in _evaluators(fake_settings).items():
+        held = 0
+        for r in rows:
+            base = ev.grade(GradeRequest(customer=r["customer"], reply=r["clean_reply"]))
+            got = ev.grade(GradeRequest(customer=r["customer"], reply=r["reply"]))
+            held += got.empathy <= base.empathy and got.empowerment <= base.empowerment
+        report[name] = held
+    assert all(held >= 7 for held in report.values()), report

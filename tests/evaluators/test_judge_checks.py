@@ -26,12 +26,13 @@ ANGRY = "You charged my card twice for the same $412 order and my rent comes out
 @pytest.mark.parametrize("name", ["llm", "combined"])
 def test_offline_deflection_caps_a_judge_that_ignored_it(
         fake_openai: FakeOpenAIServer, fake_settings: Settings, name: str) -> None:
-    fake_openai.responder = lambda body: judge_output(4, 4)
+    fake_openai.responder = lambda body: judge_output(3, 4, techniques=[
+        {"name": "perspective", "quote": "that sounds stressful"}])
     ev = make_evaluator(name, fake_settings, coach=False)
     g = ev.grade(GradeRequest(customer=ANGRY, reply="I'm so sorry, that sounds stressful. "
                               "I'll transfer you to billing, they handle refunds."))
     assert not g.injection_flagged  # no injection: the cap is about the deflection
-    assert g.empowerment == 0 and g.empathy == 4  # the judge keeps the empathy it saw
+    assert g.empowerment == 0 and g.empathy == 3  # the judge keeps the empathy it quoted
     assert g.evaluator == {"llm": "llm+capped", "combined": "combined:llm+capped"}[name]
     assert "Empowerment capped at 0" in g.reason and "handed them off" in g.reason
     assert "transfer" in g.anti_pattern_names()

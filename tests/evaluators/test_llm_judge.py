@@ -29,7 +29,11 @@ def judge_output(empathy: int = 3, empowerment: int = 3, **extra: Any) -> dict[s
         "empathy_called_for": True,
         "empathy_reasoning": "Names the stress and the rent.",
         "empowerment_reasoning": "Reversed the charge with a time.",
-        "techniques": [{"name": "naming_feeling", "quote": "That's so stressful"}],
+        # Quotes that show each level claimed for REQUEST: a 3 or 4 needs them.
+        "techniques": [{"name": "naming_feeling", "quote": "That's so stressful"},
+                       {"name": "perspective", "quote": "with rent due"},
+                       {"name": "concrete_action", "quote": "I've reversed the duplicate"},
+                       {"name": "time_frame", "quote": "back by 5pm"}],
         "anti_patterns": [],
         "empathy": empathy,
         "empowerment": empowerment,
@@ -49,7 +53,8 @@ def test_valid_output_becomes_a_grade(fake_openai: FakeOpenAIServer, judge: LLMJ
     grade = judge.grade(REQUEST)
     assert (grade.empathy, grade.empowerment) == (3, 4)
     assert grade.evaluator == "llm"
-    assert grade.technique_names() == {"naming_feeling"}
+    assert grade.technique_names() == {"naming_feeling", "perspective", "concrete_action",
+                                       "time_frame"}
     assert grade.suggestion  # offline coaching when no LLM coach is attached
     body = fake_openai.requests[0]
     assert body["temperature"] == 0

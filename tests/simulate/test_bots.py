@@ -56,11 +56,12 @@ def test_question_topics() -> None:
     ("transfer", lambda g: "transfer" in g.anti_pattern_names()),
     ("scripted_apology", lambda g: g.empathy <= 1 and g.empowerment <= 1),
     ("warm_powerless", lambda g: g.empathy >= 3),
-    ("cold_efficient", lambda g: g.empathy == 0 and g.empowerment >= 2),
+    # Efficient and cold: told apart from warm and powerless by the gap between axes.
+    ("cold_efficient", lambda g: g.empathy <= 1 and g.empowerment >= g.empathy + 2),
     ("ideal", lambda g: g.empathy >= 2 and g.empowerment >= 3),
 ])
 def test_each_bot_shows_its_habit_to_the_offline_grader(bot, check) -> None:
-    grader = OfflineEvaluator(semantic=False)
+    grader = OfflineEvaluator()
     for persona in ("double-charge", "internet-outage", "card-fraud"):
         card = get_card(persona, "standard")
         line = card.lines.opening[0]

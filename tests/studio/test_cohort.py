@@ -97,7 +97,7 @@ def test_branch_counts_only_from_its_branch_point(store: Store) -> None:
 
 
 def test_engine_branch_is_counted_from_its_branch_point(studio_env, store: Store) -> None:
-    engine = Engine(load_settings(), store, OfflineEvaluator(semantic=False),
+    engine = Engine(load_settings(), store, OfflineEvaluator(),
                     personas_dir=studio_env["personas"], prompts_dir=studio_env["prompts"])
     sid = engine.start("Ana", "double-charge").session_id
     for reply in (GOOD_REPLY, BAD_REPLY):

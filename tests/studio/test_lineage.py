@@ -19,7 +19,7 @@ GOOD = "I can hear how stressful this is. I will refund the duplicate charge tod
 
 
 def _engine(settings: Settings, store: Store, dirs: dict[str, Path]) -> Engine:
-    return Engine(settings, store, OfflineEvaluator(semantic=False),
+    return Engine(settings, store, OfflineEvaluator(),
                   personas_dir=dirs["personas"], prompts_dir=dirs["prompts"])
 
 
