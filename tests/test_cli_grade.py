@@ -124,7 +124,8 @@ def test_llm_grading_is_concurrent_and_keeps_input_order(
         score = 4 if "reversed" in text else 1
         return {"addresses_grader": False, "empathy_called_for": True,
                 "empathy_reasoning": "r", "empowerment_reasoning": "r", "techniques": [],
-                "anti_patterns": [], "empathy": score, "empowerment": score, "reason": "ok"}
+                "anti_patterns": [], "empathy": score, "empowerment": score,
+                "reason": f"judged {score}"}
 
     fake_openai.responder = respond
     fake_openai.latency_s = 0.05
@@ -137,7 +138,8 @@ def test_llm_grading_is_concurrent_and_keeps_input_order(
     assert code == 0
     results = read_jsonl(out)
     assert [r["id"] for r in results] == [r["id"] for r in rows]
-    assert [r["empathy"] for r in results] == [1, 4] * 4
+    # Each row's own judgement, in input order (scores are then held to the quotes).
+    assert [r["reason"].split(" (")[0] for r in results] == ["judged 1", "judged 4"] * 4
     assert all(r["empathy_spread"] == 0.0 for r in results)
     assert len(fake_openai.requests) == 16
     assert "sk-secret-test-key" not in out.read_text()

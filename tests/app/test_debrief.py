@@ -48,7 +48,12 @@ def test_helpers_on_a_played_session(make_app, app_env) -> None:
     assert d.worst is not None and d.best is not None
     assert d.worst.text == BAD_REPLY and d.best.text == GOOD_REPLY
     assert {name for name, _, _ in d.anti_patterns} & set(debrief.FEAR_OF_OBLIGATION)
-    assert len(debrief.score_rows(view)) == 4
+    rows = debrief.score_rows(view)
+    graded = debrief.graded_turns(view)
+    # One empowerment point per reply; empathy only where it was called for ("n/a" is a gap).
+    assert [r["axis"] for r in rows].count("empowerment") == len(graded) == 2
+    assert [r["axis"] for r in rows].count("empathy") == sum(
+        t.grade.counted_empathy is not None for t in graded)
     assert len(debrief.mood_rows(view)) == 9  # opening + two replies, three moods each
     md = transcript_markdown(view)
     assert GOOD_REPLY in md and "Better reply" in md

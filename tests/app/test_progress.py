@@ -39,7 +39,7 @@ def test_a_branch_counts_only_its_own_replies(make_app, app_env) -> None:
     assert rows[sid]["replies"] == 2 and branch["replies"] == 1
     assert rows[sid]["branch_of"] == "" and branch["branch_of"] == sid
     bad = engine.view(child).transcript[3].grade
-    assert (branch["empathy"], branch["empowerment"]) == (bad.empathy, bad.empowerment)
+    assert (branch["empathy"], branch["empowerment"]) == (bad.counted_empathy, bad.empowerment)
     # The copied good reply no longer lifts the branch's (and so the scenario's) average.
     averages = {r["axis"]: r["score"] for r in scenario_rows(list(rows.values()))}
     assert averages["empowerment"] == round(

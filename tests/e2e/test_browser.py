@@ -12,7 +12,7 @@ from tests.e2e.conftest import ARTIFACTS
 pytestmark = pytest.mark.browser
 
 WAIT_MS = 90_000  # the first grade loads the embedding model in the app process
-CHIP = re.compile(r"Empathy \d/4 · Empowerment \d/4")
+CHIP = re.compile(r"Empathy (\d/4|n/a) · Empowerment \d/4")
 REPLIES = (  # the last one may resolve the call; the first two must not
     "I can hear how stressful a double charge is with rent due. "
     "I will refund the duplicate charge now and email you the confirmation by 5pm.",
