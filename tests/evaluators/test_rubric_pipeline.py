@@ -36,7 +36,7 @@ def test_every_data_file_uses_the_rubric_ids() -> None:
     exemplars = yaml.safe_load((data / "exemplars.yaml").read_text("utf-8"))
     assert set(exemplars["techniques"]) <= set(TECHNIQUES)
     assert set(exemplars["anti_patterns"]) <= set(ANTI_PATTERNS)
-    assert NAMES == (*TECHNIQUES, *ANTI_PATTERNS)
+    assert (*TECHNIQUES, *ANTI_PATTERNS) == NAMES
     for name in NAMES:
         assert label(name) == rubric().label(name) != name  # pages read the same labels
 
