@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from evaluators.embedder import shared_model  # noqa: E402
-from evaluators.features import CUSTOMER_PARTS  # noqa: E402
 from evaluators.grade import GradeRequest  # noqa: E402
 from evaluators.llm_judge import LLMJudge  # noqa: E402
 from evaluators.offline import OfflineEvaluator  # noqa: E402
@@ -40,11 +39,17 @@ JUDGE_ANSWER = {
 }
 
 
-def load_requests() -> list[GradeRequest]:
-    """Every labelled reply of every source (ours and other people's), in file order."""
-    rows = [json.loads(line) for f in sorted(LABELS.glob("*.jsonl"))
-            for line in f.read_text("utf-8").splitlines() if line.strip()]
+def load_requests(names: tuple[str, ...]) -> list[GradeRequest]:
+    """The labelled replies of these files (calibration/<name>.jsonl), in file order."""
+    rows = [json.loads(line) for name in names
+            for line in (LABELS / f"{name}.jsonl").read_text("utf-8").splitlines()
+            if line.strip()]
     return [GradeRequest(customer=r["customer"], reply=r["reply"]) for r in rows]
+
+
+# Customer-care replies (what trainees write) and everything, long therapy answers included.
+SETS = {"customer care (team + own)": ("team", "own"),
+        "all sources": ("team", "own", "corpora")}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -69,7 +74,7 @@ def bench_offline(requests: list[GradeRequest]) -> dict[str, float]:
     ev.grade(requests[0])  # load the model and compile patterns outside the timing
 
     def embed_only(req: GradeRequest) -> None:
-        model.encode([*units(req.reply), *units(req.customer)[-CUSTOMER_PARTS:]])
+        model.encode(units(req.reply))
 
     encode = _timed(embed_only, requests)
     grade = _timed(ev.grade, requests)
@@ -112,13 +117,14 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=32, help="judge calls per level")
     args = parser.parse_args()
 
-    requests = load_requests()
-    r = bench_offline(requests)
-    print(f"Offline grader over {len(requests)} labelled replies (all sources)")
-    print(f"  per reply: p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms; its embedding "
-          f"pass alone p50 {r['encode_p50_ms']:.1f} ms (grade/encode {r['ratio_p50']:.2f})")
-    print(f"  throughput: {r['rate_1']:.0f} replies/s one at a time, "
-          f"{r['rate_2']:.0f} replies/s with 2 workers")
+    for title, names in SETS.items():
+        requests = load_requests(names)
+        r = bench_offline(requests)
+        print(f"Offline grader, {title}: {len(requests)} labelled replies")
+        print(f"  per reply: p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms; its embedding "
+              f"pass alone p50 {r['encode_p50_ms']:.1f} ms (grade/encode {r['ratio_p50']:.2f})")
+        print(f"  throughput: {r['rate_1']:.0f} replies/s one at a time, "
+              f"{r['rate_2']:.0f} replies/s with 2 workers")
 
     print(f"\nLLM judge vs fake server, latency {args.latency:.2f} s, {args.calls} calls/level")
     print(f"{'concurrency':>11} {'replies/s':>10} {'ideal C/L':>10} {'ratio':>6}")

@@ -87,9 +87,11 @@ class MiniLM:
             self._w[f"encoder.layer.{i}.qkv.bias"] = np.concatenate(
                 [self._w[p + n + ".bias"] for n in names])
         self._lock = threading.Lock()  # the tokenizer is shared between grading threads
-        # One BLAS thread: these matmuls are small, and on a busy 2-core machine a second
-        # BLAS thread fighting other processes made encoding ~5x slower (measured).
-        self._blas = ThreadpoolController()
+        # One BLAS thread per call: these matmuls are small, and on a busy 2-core machine a
+        # second BLAS thread fighting other processes made encoding ~5x slower (measured).
+        # Set once for the process, so grading threads run forward passes side by side
+        # (a per-call limit would have to serialise them: the setting is process-wide).
+        ThreadpoolController().limit(limits=1, user_api="blas")
 
     def encode(self, sentences: list[str]) -> np.ndarray:
         if not sentences:
@@ -102,10 +104,7 @@ class MiniLM:
         ids = np.concatenate([np.asarray(e.ids, dtype=np.int64) for e in encodings])
         positions = np.concatenate([np.arange(n) for n in lengths])
         segment = np.repeat(np.arange(len(lengths)), lengths)
-        # The BLAS thread limit is process-wide; concurrent callers restoring it out of
-        # order would leave it wrong, so forward passes take turns (each is ~ms).
-        with self._lock, self._blas.limit(limits=1, user_api="blas"):
-            hidden = self._forward(ids, positions, segment)
+        hidden = self._forward(ids, positions, segment)
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         pooled = np.add.reduceat(hidden, starts, axis=0) / lengths[:, None].astype(np.float32)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)

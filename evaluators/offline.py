@@ -9,6 +9,7 @@ the rubric's caps and level evidence -> reason and coaching.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from evaluators.coach_offline import suggest
@@ -54,16 +55,23 @@ class OfflineEvaluator:
     def evidence(self, request: GradeRequest) -> Reading:
         return read(request)
 
-    def scores(self, reading: Reading) -> tuple[int, int]:
-        """The head's scores, then the rubric's bounds."""
+    def scores(self, reading: Reading, request: GradeRequest | None = None) -> tuple[int, int]:
+        """The head's scores, then the rubric's bounds. A reply that spoke to the grader
+        scores no higher than the words before it did: what follows an address to the
+        grader may be more of the same in words no screen knows."""
         raw = self.head.predict(reading.features)[0]
         empathy, empowerment = (bound(axis, int(raw[i]), reading)
                                 for i, axis in enumerate(AXES))
+        if request is not None and reading.injection_flagged \
+                and reading.before != reading.customer_text:
+            prefix = read(request.model_copy(update={"reply": reading.before}))
+            e2, p2 = self.scores(replace(prefix, injection_flagged=True))
+            empathy, empowerment = min(empathy, e2), min(empowerment, p2)
         return empathy, empowerment
 
     def grade(self, request: GradeRequest) -> Grade:
         reading = self.evidence(request)
-        empathy, empowerment = self.scores(reading)
+        empathy, empowerment = self.scores(reading, request)
         return Grade(
             empathy=empathy,
             empowerment=empowerment,
