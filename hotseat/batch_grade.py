@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,8 +73,15 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
     if path.suffix.lower() == ".csv":
         yield from _csv_rows(path)
         return
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, start=1):
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                # Graded after a silent replacement, the reply would not be what was said.
+                yield n, BadRow(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column "
+                                f"{exc.start + 1}); fix the file's encoding")
+                continue
             if not line.strip():
                 continue
             try:
@@ -85,9 +93,13 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+    # Undecodable bytes become lone surrogates, found per record below (never replaced).
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         for n, record in enumerate(csv.DictReader(fh), start=2):  # line 1 is the header
             row: dict[str, Any] = {k: v for k, v in record.items() if k and v not in (None, "")}
+            if any(_SURROGATE.search(f"{k}{v}") for k, v in row.items()):
+                yield n, BadRow("not valid UTF-8; fix the file's encoding", None)
+                continue
             for key in ("history", "turns"):  # nested lists arrive as JSON text in CSV cells
                 if isinstance(row.get(key), str):
                     try:
@@ -98,6 +110,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
                         break
             else:
                 yield n, row
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _explain(exc: ValidationError) -> str:
@@ -160,18 +175,19 @@ def _transcript_jobs(n: int, t: TranscriptRow, meta: Meta) -> Iterator[Job]:
 
 
 def _grade(evaluator: Evaluator, job: Job) -> dict[str, Any]:
-    head: dict[str, Any] = {"id": job.id}
+    # `row` (the input line or record) tells apart rows that repeat an id, as exports do.
+    head: dict[str, Any] = {"id": job.id, "row": job.row}
     if job.turn is not None:
         head["turn"] = job.turn
     head.update(job.meta)
     if job.error is not None or job.request is None:
-        return {**head, "row": job.row, "error": job.error}
+        return {**head, "error": job.error}
     if not job.request.reply.strip():
-        return {**head, "row": job.row, "error": "reply is empty"}
+        return {**head, "error": "reply is empty"}
     try:
         grade = evaluator.grade(job.request)
     except HotseatError as exc:
-        return {**head, "row": job.row, "error": f"{type(exc).__name__}: {exc}"}
+        return {**head, "error": f"{type(exc).__name__}: {exc}"}
     return {**head, **grade.model_dump(mode="json")}
 
 

@@ -45,11 +45,14 @@ ENV_FIELDS: dict[str, tuple[str, ...]] = {
 }
 ROLE_ENV = "HOTSEAT_MODEL_{role}"  # e.g. HOTSEAT_MODEL_JUDGE=gpt-4.1
 # A key goes only to the service it was made for: the Azure key never reaches
-# api.openai.com. (OPENAI_API_KEY still works for Azure, as it always has.)
+# api.openai.com, and neither OpenAI's nor Azure's key reaches a custom base URL (any
+# server could sit there); only HOTSEAT_API_KEY does. (OPENAI_API_KEY still works for
+# Azure, as it always has.)
 AZURE_KEY_ENV = "AZURE_OPENAI_API_KEY"
-KEY_ENV: dict[bool, tuple[str, ...]] = {  # is the provider Azure? -> names, first wins
-    True: ("HOTSEAT_API_KEY", AZURE_KEY_ENV, "OPENAI_API_KEY"),
-    False: ("HOTSEAT_API_KEY", "OPENAI_API_KEY"),
+KEY_ENV: dict[str, tuple[str, ...]] = {  # the service the key is for -> names, first wins
+    "azure": ("HOTSEAT_API_KEY", AZURE_KEY_ENV, "OPENAI_API_KEY"),
+    "openai": ("HOTSEAT_API_KEY", "OPENAI_API_KEY"),
+    "compatible": ("HOTSEAT_API_KEY",),
 }
 
 
@@ -183,17 +186,25 @@ def load_settings(
         raise ConfigError(_explain(exc, path)) from None
 
 
-def _wants_azure(values: dict[str, Any]) -> bool:
-    """Mirrors Settings.resolved_provider for the one question the key depends on."""
+def _key_service(values: dict[str, Any]) -> str:
+    """Mirrors Settings.resolved_provider for the one question the key depends on: which
+    service will receive it (a local model receives none, but OpenAI's rules then apply
+    to whatever `auto` would pick)."""
     provider = values.get("provider", "auto")
-    return provider == "azure" or (
-        provider == "auto" and not values.get("base_url") and bool(values.get("azure_endpoint")))
+    if provider in ("azure", "compatible", "openai"):
+        return provider
+    if provider == "auto" and values.get("base_url"):
+        return "compatible"
+    if provider == "auto" and values.get("azure_endpoint"):
+        return "azure"
+    return "openai"
 
 
 def _env_key(env: dict[str, str], values: dict[str, Any]) -> str | None:
     """The API key from the environment that belongs to the provider being configured."""
-    azure = _wants_azure(values)
-    key = next((env[name] for name in KEY_ENV[azure] if env.get(name)), None)
+    service = _key_service(values)
+    azure = service == "azure"
+    key = next((env[name] for name in KEY_ENV[service] if env.get(name)), None)
     stray = (not azure and env.get(AZURE_KEY_ENV) and values.get("provider", "auto") == "auto"
              and not values.get("base_url") and not (key or values.get("api_key")))
     if stray:

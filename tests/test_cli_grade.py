@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from hotseat.cli import calibrate as calibrate_cli
+from hotseat.cli import main
 from hotseat.cli import grade as grade_cli
 from hotseat.settings import Settings
 from tests.fakes.openai_server import FakeOpenAIServer
@@ -320,3 +321,58 @@ def test_out_without_a_record_is_not_resumed(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="is the input file"):
         run(["grade", str(src), "--out", str(src)])
     assert len(read_jsonl(out)) == 1 and len(read_jsonl(src)) == 2
+
+
+def test_invalid_utf8_is_a_row_error_with_its_line(tmp_path: Path) -> None:
+    """Before: the bytes were replaced with U+FFFD and the row graded without a word."""
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"id": "a", "customer": "Fix it!", "reply": "I will fix it today."}\n'
+                    b'{"id": "b", "customer": "Fix it!", "reply": "Caf\xe9 is closed."}\n')
+    out = tmp_path / "out.jsonl"
+    assert run(["grade", str(src), "--out", str(out)]) == 1
+    rows = {r.get("id"): r for r in read_jsonl(out)}
+    assert "error" not in rows["a"] and "empathy" in rows["a"]
+    assert rows["row-2"]["row"] == 2 and "not valid UTF-8" in rows["row-2"]["error"]
+    csv_src = tmp_path / "in.csv"
+    csv_src.write_bytes(b"id,customer,reply\nc,Fix it!,Caf\xe9 closed\n")
+    assert run(["grade", str(csv_src), "--out", str(tmp_path / "c.jsonl")]) == 1
+    assert "not valid UTF-8" in read_jsonl(tmp_path / "c.jsonl")[0]["error"]
+
+
+def test_out_that_is_a_folder_or_unwritable_is_a_clear_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """Before: IsADirectoryError / OSError tracebacks, and a stray <dir>.meta.json."""
+    src = write_jsonl(tmp_path / "in.jsonl",
+                      [{"id": "a", "customer": "Fix it!", "reply": "I'll fix it today."}])
+    folder = tmp_path / "results"
+    folder.mkdir()
+    assert main(["grade", str(src), "--out", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "is a folder" in err and "Traceback" not in err
+    assert not (tmp_path / "results.meta.json").exists()
+    # A parent that cannot be a folder (a file stands there): no traceback, nothing written.
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x")
+    assert main(["grade", str(src), "--out", str(blocker / "out.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot create the folder" in err and "Traceback" not in err
+    assert not any(p.name.endswith(".meta.json") for p in tmp_path.iterdir())
+
+
+def test_repeated_ids_are_each_graded_and_resume_keeps_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """Before: a rerun after a kill ended with 199 of 200 rows and exit 0."""
+    rows = [{"id": "dup" if i in (3, 7) else f"r{i}", "customer": "Fix it!",
+             "reply": f"I'll fix it today, step {i}."} for i in range(10)]
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    assert run(["grade", str(src), "--out", str(out)]) == 0
+    assert "repeat" in capsys.readouterr().err
+    full = read_jsonl(out)
+    assert [r["row"] for r in full] == list(range(1, 11))
+    # A kill after 8 rows: the rerun grades what is missing, no more and no less.
+    out.write_text("".join(json.dumps(r) + "\n" for r in full[:8]))
+    assert run(["grade", str(src), "--out", str(out)]) == 0
+    resumed = read_jsonl(out)
+    assert sorted(r["row"] for r in resumed) == list(range(1, 11))
+    assert [r["id"] for r in resumed].count("dup") == 2

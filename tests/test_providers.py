@@ -247,3 +247,13 @@ def test_azure_streams_through_its_deployment_url(fake_openai: FakeOpenAIServer)
     assert fake_openai.request_headers[-1]["api-key"] == "az-key"
     assert fake_openai.request_paths[-1].startswith(
         "/openai/deployments/customer-deploy/chat/completions?api-version=")
+
+
+def test_the_openai_key_never_reaches_a_custom_base_url(fake_openai: FakeOpenAIServer) -> None:
+    """Before: OPENAI_API_KEY went as the Bearer token to whatever HOTSEAT_BASE_URL named."""
+    settings = load_settings(environ={"HOTSEAT_BASE_URL": fake_openai.base_url,
+                                      "OPENAI_API_KEY": "sk-openai-secret"})
+    fake_openai.script("Hello.")
+    chat_model("customer", settings).invoke("Hi")
+    sent = fake_openai.request_headers[-1].get("authorization", "")
+    assert "sk-openai-secret" not in sent

@@ -51,6 +51,13 @@ def test_provider_resolution(environ: dict[str, str], expected: str) -> None:
          "sk"),
         ({"HOTSEAT_API_KEY": "hs", "AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ},
          "hs"),
+        # A custom base URL may be any server: only HOTSEAT_API_KEY goes there.
+        ({"HOTSEAT_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk"}, None),
+        ({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk"}, None),
+        ({"HOTSEAT_PROVIDER": "compatible", "HOTSEAT_BASE_URL": "http://127.0.0.1:9/v1",
+          "OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az"}, None),
+        ({"HOTSEAT_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk",
+          "HOTSEAT_API_KEY": "hs"}, "hs"),
     ],
 )
 def test_each_key_goes_to_its_own_service(

@@ -3,7 +3,9 @@
 INPUT rows are replies (`customer`, `reply`, optional `id`, `history`, `scenario`) or
 transcripts (`id`, `turns`), as JSONL or CSV. One JSON object per graded reply goes to
 OUT (or stdout) as soon as it is ready; a bad row gets an error object naming the row.
-Rerunning with the same OUT resumes: rows already graded there are kept, not redone.
+Rerunning with the same OUT resumes: rows already graded there are kept, not redone
+(matched by input row, so rows that repeat an id are each graded once; a warning names
+repeated ids). Every result carries `row`, its input line or CSV record.
 OUT.meta.json records what OUT was made from (input path and content hash, evaluator,
 repeats, coach); a rerun that differs is refused rather than mixed into OUT.
 Exit status: 0 when every row was graded, 1 when any row failed.
@@ -16,6 +18,8 @@ import hashlib
 import json
 import os
 import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
@@ -23,7 +27,7 @@ from typing import TextIO
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from evaluators.factory import NAMES, make_evaluator
-from hotseat.batch_grade import MAX_META, grade_stream, jobs, read_rows
+from hotseat.batch_grade import MAX_META, Job, grade_stream, jobs, read_rows
 from hotseat.errors import InputError
 from hotseat.settings import load_settings
 
@@ -64,20 +68,23 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency < 1:
         raise InputError(f"--concurrency must be at least 1 (got {args.concurrency}).")
     if args.out is not None:  # before any provider setup: a mismatch needs no key to refuse
+        check_out_path(args.out)
         _check_made_from(args.out, _made_from(args))
     settings = None if args.evaluator == "offline" else load_settings()
     evaluator = make_evaluator(args.evaluator, settings, repeats=args.repeats,
                                coach=not args.no_coach)
     rows = read_rows(args.input)
     failed = graded = 0
-    done: set[tuple[str, int | None]] = set()
+    done: set[tuple[object, int | None]] = set()
+    ids = Counter[tuple[str, int | None]]()
     with ExitStack() as stack:
         out: TextIO = sys.stdout
         if args.out is not None:
             done = _resume(args.out)
-            out = stack.enter_context(args.out.open("a", encoding="utf-8"))
+            out = stack.enter_context(_open_out(args.out))
         bar = _progress(stack)
-        todo = (j for j in jobs(rows) if (j.id, j.turn) not in done or j.error is not None)
+        todo = (j for j in _counting(jobs(rows), ids)
+                if not _is_done(j.row, j.id, j.turn, done) or j.error is not None)
         for result in grade_stream(evaluator, todo, concurrency=args.concurrency):
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
             out.flush()  # stream: a reader (or a crash) sees every finished row
@@ -89,8 +96,50 @@ def run(args: argparse.Namespace) -> int:
                 graded += 1
             if bar is not None:
                 bar.update(1)
+    repeated = sorted({i for (i, _), n in ids.items() if n > 1})
+    if repeated:
+        print(f"hotseat grade: warning: {len(repeated)} id(s) repeat in {args.input} "
+              f"(e.g. {', '.join(repeated[:3])}); every row was graded, and each result's "
+              "`row` says which input row it is", file=sys.stderr)
     print(f"hotseat grade: {graded} graded, {failed} failed", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _counting(work: Iterable[Job], ids: Counter[tuple[str, int | None]]) -> Iterator[Job]:
+    for job in work:
+        ids[(job.id, job.turn)] += 1
+        yield job
+
+
+def _is_done(row: int, row_id: str, turn: int | None,
+             done: set[tuple[object, int | None]]) -> bool:
+    # Keyed by input row (the input is the same: OUT.meta.json checked its hash); rows
+    # written before results carried `row` are matched by id, as they were then.
+    return (row, turn) in done or (("id", row_id), turn) in done
+
+
+def check_out_path(out: Path) -> None:
+    """A clear error, before anything is written, when --out cannot be a results file."""
+    if out.is_dir():
+        raise InputError(f"--out {out} is a folder.",
+                         hint=f"Give a file path, e.g. --out {out / 'grades.jsonl'}.")
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot create the folder {parent} "
+                         f"({exc.strerror}).", hint="Choose a writable location.") from None
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise InputError(f"--out {out} is not writable.",
+                         hint="Choose a writable location, or fix its permissions.")
+
+
+def _open_out(out: Path) -> TextIO:
+    try:
+        return out.open("a", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--out {out} cannot be written ({exc.strerror}).",
+                         hint="Choose a writable location.") from None
 
 
 class InputFile(BaseModel):
@@ -183,7 +232,7 @@ def _check_made_from(out: Path, made: MadeFrom) -> None:
     os.replace(tmp, meta)  # atomic: a kill never leaves half a record
 
 
-def _resume(out: Path) -> set[tuple[str, int | None]]:
+def _resume(out: Path) -> set[tuple[object, int | None]]:
     """Keep the graded rows of an earlier run of the same command; regrade the rest.
 
     Error lines and a line torn by a kill are dropped (those rows are graded again), so
@@ -193,7 +242,7 @@ def _resume(out: Path) -> set[tuple[str, int | None]]:
     if not out.is_file():
         return set()
     kept: list[str] = []
-    done: set[tuple[str, int | None]] = set()
+    done: set[tuple[object, int | None]] = set()
     for line in out.read_text(encoding="utf-8").splitlines():
         try:
             record = json.loads(line)
@@ -201,7 +250,9 @@ def _resume(out: Path) -> set[tuple[str, int | None]]:
             continue
         if isinstance(record, dict) and "error" not in record and "id" in record:
             kept.append(line)
-            done.add((str(record["id"]), record.get("turn")))
+            key = record["row"] if isinstance(record.get("row"), int) \
+                else ("id", str(record["id"]))
+            done.add((key, record.get("turn")))
     out.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
     if done:
         print(f"hotseat grade: resuming, {len(done)} already graded in {out}", file=sys.stderr)
