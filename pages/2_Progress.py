@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from hotseat.errors import HotseatError
 from hotseat.ui import charts
 from hotseat.ui.factory import get_engine
+from hotseat.ui.format import error_text
 from hotseat.ui.progress import scenario_rows, session_rows, trend_rows
 
 st.set_page_config(page_title="Hotseat · Progress", page_icon="📈")
@@ -12,7 +14,11 @@ name = st.text_input("Trainee", value=st.query_params.get("trainee", "")).strip(
 if not name:
     st.info("Type your name to see your sessions.")
     st.stop()
-rows = session_rows(get_engine(), name)
+try:
+    rows = session_rows(get_engine(), name)
+except HotseatError as exc:  # e.g. a name over the length limit, from a hand-made link
+    st.error(error_text(exc))
+    st.stop()
 if not rows:
     st.info("No graded sessions yet for this name.")
     st.stop()

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from hotseat.cli import calibrate as calibrate_cli
-from hotseat.cli import main
 from hotseat.cli import grade as grade_cli
+from hotseat.cli import main
 from hotseat.settings import Settings
 from tests.fakes.openai_server import FakeOpenAIServer
 

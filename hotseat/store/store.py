@@ -99,6 +99,13 @@ class Store:
             row = s.scalars(select(TraineeRow).where(TraineeRow.name == name)).one()
             return trainee_record(row)
 
+    def find_trainee(self, name: str) -> TraineeRecord | None:
+        """The trainee of that name, or None: reading never creates a row."""
+        name = check_name(name, "trainee name")
+        with self._tx("reading a trainee") as s:
+            row = s.scalars(select(TraineeRow).where(TraineeRow.name == name)).first()
+            return trainee_record(row) if row is not None else None
+
     def get_trainee(self, trainee_id: int) -> TraineeRecord:
         with self._tx("reading a trainee") as s:
             return trainee_record(self._trainee_row(s, trainee_id))

@@ -16,7 +16,7 @@ from hotseat.engine import Engine, SessionView
 from hotseat.errors import HotseatError, InputError, ProviderError
 from hotseat.ui import exam, widgets
 from hotseat.ui.factory import card_problems, difficulties, scenario_cards
-from hotseat.ui.format import ARCHETYPE_ICONS, escape_markdown
+from hotseat.ui.format import ARCHETYPE_ICONS, error_text, escape_markdown, public_message
 
 FAILED = "stream_failed"  # session id -> the provider error shown with a Retry button
 INPUT_ERROR = "input_error"
@@ -60,7 +60,7 @@ def _start(engine: Engine, persona_id: str, difficulty: str) -> None:
         view = engine.start(name, persona_id, difficulty, seed=secrets.randbelow(1_000_000),
                             exam=bool(st.session_state.get(exam.START_KEY)))
     except HotseatError as exc:
-        st.error(f"{exc.message} {exc.hint}".strip())
+        st.error(error_text(exc))
         return
     st.query_params["session"] = view.session_id
     st.query_params["trainee"] = name
@@ -105,18 +105,18 @@ def _submit(engine: Engine, view: SessionView, text: str) -> None:
     try:
         engine.submit(view.session_id, text)
     except InputError as exc:
-        st.session_state[INPUT_ERROR] = f"{exc.message} {exc.hint}".strip()
+        st.session_state[INPUT_ERROR] = error_text(exc)
     except HotseatError as exc:  # e.g. an LLM grader or the database failed
-        st.session_state[INPUT_ERROR] = (f"Your reply was not sent: {exc.message} {exc.hint} "
-                                         "Copy it and send it again.").strip()
+        st.session_state[INPUT_ERROR] = error_text(exc, "Your reply was not sent: ") + \
+            " Copy it and send it again."
     st.rerun()
 
 
 def _customer_turn(engine: Engine, view: SessionView) -> None:
     failed: dict[str, str] = st.session_state.setdefault(FAILED, {})
     if view.session_id in failed:
-        st.error(f"The customer could not answer: {failed[view.session_id]} "
-                 "Your reply is saved; press Retry to ask again.")
+        st.error(public_message(f"The customer could not answer: {failed[view.session_id]} "
+                                "Your reply is saved; press Retry to ask again."))
         st.button("Retry", on_click=failed.pop, args=(view.session_id, None), type="primary")
         return
     with st.chat_message("assistant", avatar=widgets.AVATARS["customer"]):

@@ -103,3 +103,23 @@ def plain_markdown(text: str) -> str:
 def escape_markdown(text: str) -> str:
     """Backslash-escape Markdown and HTML punctuation (newlines untouched, for streams)."""
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+# What a visitor may read of an error: no URLs, no file paths, no database locations.
+_INTERNALS = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://\S+)"  # URLs and SQLAlchemy database URLs
+    r"|(?:(?<![\w.])(?:~|\.{1,2})?/[^\s'\"()]+)",  # absolute or relative file paths
+    re.IGNORECASE)
+
+
+def public_message(text: str) -> str:
+    """Error text for a page: internals masked, then escaped so nothing renders as
+    Markdown or HTML (a link or image smuggled in through the URL stays plain text)."""
+    return plain_markdown(_INTERNALS.sub("…", text))
+
+
+def error_text(exc: Exception, lead: str = "") -> str:
+    """A HotseatError (or any error) as a page shows it: `lead`, the message, the hint."""
+    message = str(exc) if not hasattr(exc, "message") else \
+        f"{exc.message} {getattr(exc, 'hint', '') or ''}".strip()
+    return public_message(f"{lead}{message}")

@@ -14,7 +14,9 @@ def session_rows(engine: Engine, trainee_name: str) -> list[dict[str, object]]:
     A what-if branch starts with copies of its original's graded replies; only its own
     replies (from the branch point on) count, so a branch never counts a reply twice.
     """
-    trainee = engine.store.get_or_create_trainee(trainee_name)
+    trainee = engine.store.find_trainee(trainee_name)  # a page view writes nothing
+    if trainee is None:
+        return []
     rows = []
     for rec in reversed(engine.store.list_sessions(trainee.id)):
         own_from = (rec.branch_turn or 0) if rec.parent_session_id else 0

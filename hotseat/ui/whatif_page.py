@@ -8,6 +8,7 @@ from hotseat.engine import Engine, SessionView
 from hotseat.errors import HotseatError
 from hotseat.store import SessionRecord
 from hotseat.ui import widgets
+from hotseat.ui.format import error_text
 from hotseat.ui.whatif import branches, comparison_rows, context_turn, from_turn
 
 MAIN_PAGE = "app.py"
@@ -44,7 +45,7 @@ def against_parent(engine: Engine, view: SessionView) -> None:
     try:
         parent = engine.view(view.parent_session_id)
     except HotseatError as exc:
-        st.error(f"Could not open the original session: {exc.message} {exc.hint}".strip())
+        st.error(error_text(exc, "Could not open the original session: "))
         return
     st.subheader(f"This what-if vs the original, from turn {view.branch_turn}")
     compare(parent, view)
@@ -63,7 +64,7 @@ def branch_form(engine: Engine, view: SessionView, agent_turns: dict[int, str]) 
             if engine.view(child).awaiting == "customer":
                 engine.say_customer(child)
         except HotseatError as exc:
-            st.error(f"{exc.message} {exc.hint}".strip())
+            st.error(error_text(exc))
 
 
 def picked_key(session_id: str) -> str:

@@ -23,6 +23,7 @@ from hotseat.ui.format import (
     mood_levels,
     plain_markdown,
     previous_mood,
+    public_message,
     sidebar_facts,
 )
 
@@ -37,8 +38,11 @@ def session_from_url(engine: Engine) -> SessionView | None:
         return None
     try:
         return engine.view(session_id)
-    except HotseatError as exc:
-        st.error(f"Could not open session {session_id!r}: {exc.message} {exc.hint}".strip())
+    except HotseatError:
+        # Whatever the link holds, it is shown as text and nothing of the store is named.
+        st.error(public_message(
+            f"This link does not open a session ({session_id[:40]!r}). It may be mistyped "
+            "or from another database: start a new conversation below."))
         return None
 
 
