@@ -130,10 +130,25 @@ def m002_turn_problems(conn: Connection) -> None:
     conn.execute(text(f"ALTER TABLE turns ADD COLUMN problems {column_type}"))
 
 
+def m003_login_failures(conn: Connection) -> None:
+    # Failed sign-ins per account and per client, in the database so every app replica
+    # sees the same count (growing delays, then a lockout).
+    md = MetaData()
+    Table(
+        "login_failures",
+        md,
+        Column("key", String(200), primary_key=True),
+        Column("failures", Integer, nullable=False),
+        Column("last_failed_at", UTCDateTime(), nullable=False),
+    )
+    md.create_all(conn)
+
+
 # Append new migrations at the end with the next number; never edit or reorder old ones.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m001_initial),
     Migration(2, "turn problems", m002_turn_problems),
+    Migration(3, "login failures", m003_login_failures),
 )
 
 

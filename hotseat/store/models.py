@@ -102,3 +102,13 @@ class TurnRow(Base):
     repaired: Mapped[bool] = mapped_column(Boolean)
     problems: Mapped[list[str] | None] = mapped_column(json_type())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginFailureRow(Base):
+    """Consecutive failed sign-ins for one key ("account:<name>" or "client:<address>")."""
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())

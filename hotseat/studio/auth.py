@@ -16,6 +16,7 @@ import streamlit as st
 PASSWORD_ENV = "HOTSEAT_TRAINER_PASSWORD"
 SECRET_KEY = "trainer_password"
 SIGNED_IN = "studio_trainer_signed_in"
+TRAINER_ACCOUNT = "trainer"  # the one shared trainer password is one account
 
 
 def configured_password(environ: dict[str, str] | None = None,
@@ -46,6 +47,35 @@ def sign_out() -> None:
     st.session_state[SIGNED_IN] = False
 
 
+def _client() -> str:
+    """Who is trying, as far as the server can tell (shared by every tab of a browser)."""
+    address = getattr(getattr(st, "context", None), "ip_address", None)
+    return str(address or "unknown")
+
+
+def _try_sign_in(given: str, expected: str) -> None:
+    """Check the password unless failures from this account or client still owe a wait."""
+    from hotseat.signin_limits import seconds_left
+    from hotseat.store import logins
+    from hotseat.store.types import utcnow
+    from hotseat.ui.factory import get_engine
+
+    store = get_engine().store
+    keys = [f"account:{TRAINER_ACCOUNT}", f"client:{_client()}"]
+    wait = seconds_left(logins.failures(store, keys), utcnow())
+    if wait > 0:
+        # Not even checked: a right guess during the wait would otherwise leak through.
+        st.error(f"Too many wrong passwords. Try again in {wait:.0f} seconds.")
+        return
+    if password_matches(given, expected):
+        logins.clear(store, keys)
+        st.session_state[SIGNED_IN] = True
+        st.session_state.pop("studio_password", None)
+        st.rerun()
+    logins.record_failure(store, keys)
+    st.error("Wrong password. Ask the person who runs Hotseat for the trainer password.")
+
+
 def require_trainer() -> None:
     """Guard for every trainer page: draws the sign-in form and stops for anyone else."""
     expected = configured_password()
@@ -65,10 +95,6 @@ def require_trainer() -> None:
         given = st.text_input("Trainer password", type="password", key="studio_password")
         submitted = st.form_submit_button("Sign in")
     if submitted:
-        if password_matches(given or "", expected):
-            st.session_state[SIGNED_IN] = True
-            st.session_state.pop("studio_password", None)
-            st.rerun()
-        st.error("Wrong password. Ask the person who runs Hotseat for the trainer password.")
+        _try_sign_in(given or "", expected)
     st.info("These pages are for trainers. Trainees: use the Hotseat page to practise.")
     st.stop()

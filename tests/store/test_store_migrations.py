@@ -129,7 +129,7 @@ def test_turns_stored_before_migration_2_read_with_no_problems(
             " completion_tokens, cost_usd, latency_ms, repaired, created_at) VALUES"
             " ('s1', 0, 'customer', 'Old line.', 0, 0, 0, 0, true, :t)"), {"t": now})
     with Store(db_url) as store:
-        assert store.applied_migrations == [2]
+        assert store.applied_migrations == [2, 3]
         old = store.list_turns("s1")[0]
         assert (old.text, old.repaired, old.problems) == ("Old line.", True, [])
         new = store.add_turn("s1", NewTurn(role="customer", text="New.", repaired=True,

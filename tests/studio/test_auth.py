@@ -56,3 +56,49 @@ def test_password_sources_and_compare() -> None:
     assert configured_password({}, {}) is None
     assert password_matches("sesame", "sesame") and not password_matches("sesam", "sesame")
     assert password_matches("žluť", "žluť")
+
+
+@pytest.mark.parametrize(("failures", "wait"), [
+    (0, 0.0), (2, 0.0), (3, 2.0), (4, 4.0), (6, 16.0), (9, 60.0), (10, 900.0), (30, 900.0),
+])
+def test_waits_grow_then_lock(failures: int, wait: float) -> None:
+    from hotseat.signin_limits import wait_after
+
+    assert wait_after(failures) == wait
+
+
+def test_ten_wrong_passwords_lock_even_the_right_one_across_replicas(
+        make_page, tmp_path) -> None:
+    """Before: 30 wrong passwords in 13 s, no delay, then the right one worked at once.
+    The count lives in the database, so a second app process (a replica) sees it too."""
+    import os
+    from datetime import timedelta
+
+    from hotseat.store import Store, logins
+
+    at = make_page("pages/4_Trainer_studio.py").run()
+    store = Store(os.environ["HOTSEAT_DB_URL"])  # another process's view of the database
+    for n in range(1, 11):
+        # Each wait is spent (moved into the past) so every guess is really checked.
+        counts = logins.failures(store, ["account:trainer"])
+        if counts:
+            with store._tx("test: spend the wait") as s:  # noqa: SLF001
+                from hotseat.store.models import LoginFailureRow
+
+                for row in s.query(LoginFailureRow):
+                    row.last_failed_at -= timedelta(seconds=120)
+        at = _submit(at, f"guess {n}")
+        assert any("Wrong password" in e.value for e in at.error), n
+    assert logins.failures(store, ["account:trainer"])["account:trainer"][0] == 10
+    at = _submit(make_page("pages/4_Trainer_studio.py").run(), PASSWORD)  # a fresh browser
+    assert any("Too many wrong passwords" in e.value for e in at.error)
+    assert len(at.text_area) == 0  # locked out: the studio stays closed
+    store.close()
+
+
+def test_a_wait_is_enforced_before_the_password_is_checked(make_page) -> None:
+    at = make_page("pages/5_Cohort.py").run()
+    for n in range(4):  # three free failures, then the wait starts
+        at = _submit(at, f"guess {n}")
+    at = _submit(at, PASSWORD)
+    assert any("Try again in" in e.value for e in at.error)
