@@ -28,10 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "simulate", help="run trainee bots against personas (resumable batch)",
         description="Run every persona x bot x seed conversation; results go to "
                     "DIR/conversations.jsonl. Rerun the same command to resume.")
-    parser.add_argument("--persona", nargs="+", required=True, metavar="ID",
-                        help="persona ids, or 'all'")
-    parser.add_argument("--bot", nargs="+", required=True, metavar="NAME",
-                        help=f"trainee bots ({', '.join(BOT_NAMES)}), or 'all'")
+    # action="extend": `--bot a b` and `--bot a --bot b` both mean a and b (the default
+    # "store" kept only the last occurrence, silently dropping the others).
+    parser.add_argument("--persona", nargs="+", action="extend", required=True, metavar="ID",
+                        help="persona ids, or 'all' (repeatable)")
+    parser.add_argument("--bot", nargs="+", action="extend", required=True, metavar="NAME",
+                        help=f"trainee bots ({', '.join(BOT_NAMES)}), or 'all' (repeatable)")
     parser.add_argument("--seeds", type=int, required=True, metavar="N",
                         help="seeds 0..N-1 per persona and bot")
     parser.add_argument("--difficulty", default="standard", choices=DIFFICULTIES)

@@ -275,3 +275,14 @@ def test_persistent_rate_limit_fails_that_conversation_clearly(customer, monkeyp
     # Not dropped: the same command picks the failed conversation up again.
     assert main(argv) == 0
     assert sorted(r["persona"] for r in _rows(out)) == ["double-charge", "internet-outage"]
+
+
+def test_repeated_list_options_keep_every_value() -> None:
+    """Before: `--bot dismissive --bot ideal` silently kept only `ideal`."""
+    from hotseat.cli import build_parser
+
+    args = build_parser().parse_args(["simulate", "--persona", "card-fraud", "--persona",
+                                      "double-charge", "--bot", "dismissive", "--bot", "ideal",
+                                      "transfer", "--seeds", "1", "--out", "x"])
+    assert args.persona == ["card-fraud", "double-charge"]
+    assert args.bot == ["dismissive", "ideal", "transfer"]
