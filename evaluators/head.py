@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from evaluators.features import FEATURE_NAMES
+from evaluators.logistic import fit_logistic
 from evaluators.rubric import AXES
 from evaluators.screen_model import Screen, screen_arrays
 from hotseat.errors import ConfigError
@@ -78,25 +79,6 @@ class Head:
     def predict(self, features: np.ndarray) -> np.ndarray:
         """(n, axes) integer scores 0-4."""
         return np.clip(np.floor(self.expected(features) + 0.5), 0, LEVELS).astype(int)
-
-
-def _logistic(x: np.ndarray, y: np.ndarray, l2: float, weight: np.ndarray
-              ) -> tuple[np.ndarray, float]:
-    """Newton's method on the weighted, L2-penalised log loss (bias not penalised)."""
-    n, d = x.shape
-    xb = np.hstack([x, np.ones((n, 1))])
-    w = np.zeros(d + 1)
-    penalty = np.full(d + 1, l2)
-    penalty[-1] = 0.0
-    for _ in range(NEWTON_STEPS):
-        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
-        grad = xb.T @ (weight * (p - y)) + penalty * w
-        hess = (xb * (weight * p * (1 - p))[:, None]).T @ xb + np.diag(penalty + 1e-6)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    return w[:-1], float(w[-1])
 
 
 def _domain_directions(emb: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -156,7 +138,8 @@ def train(features: np.ndarray, labels: np.ndarray, groups: Sequence[str]) -> He
             if y.min() == y.max():  # no row on one side: a constant answer
                 level_b[a, k] = 12.0 if y[0] else -12.0
                 continue
-            level_w[a, k], level_b[a, k] = _logistic(level_in, y, LEVEL_L2, weight)
+            level_w[a, k], level_b[a, k] = fit_logistic(level_in, y, LEVEL_L2, weight,
+                                                        steps=NEWTON_STEPS)
     f32 = np.float32
     return Head(domain.astype(f32), mean.astype(f32), scale.astype(f32),
                 ranker.astype(f32), level_w.astype(f32), level_b.astype(f32))

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from evaluators.logistic import fit_logistic
+
 MAX_HONEST_FLAGGED = 0.001
 FOLDS = 5
 L2 = 1.0
@@ -36,21 +38,9 @@ class Screen:
 
 
 def _fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    """Balanced, L2-penalised logistic regression by Newton's method."""
+    """Balanced: injections and honest clauses weigh the same in total."""
     weight = np.where(y > 0, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1)) * len(y)
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(xb.shape[1])
-    penalty = np.full(xb.shape[1], L2)
-    penalty[-1] = 0.0
-    for _ in range(30):
-        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
-        grad = xb.T @ (weight * (p - y)) + penalty * w
-        hess = (xb * (weight * p * (1 - p))[:, None]).T @ xb + np.diag(penalty + 1e-6)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-7:
-            break
-    return w[:-1], float(w[-1])
+    return fit_logistic(x, y, L2, weight, steps=30, tol=1e-7)
 
 
 def train_screen(injections: np.ndarray, honest: np.ndarray) -> Screen:
