@@ -42,8 +42,9 @@ class ConstantEvaluator:
 
     def grade(self, request: GradeRequest) -> Grade:
         # Middling on purpose: the customer neither resolves nor walks away in 30 turns.
-        return Grade(empathy=2, empowerment=1, reason="bench", suggestion="bench",
-                     evaluator="constant")
+        return Grade(
+            empathy=2, empowerment=1, reason="bench", suggestion="bench", evaluator="constant"
+        )
 
 
 def _evaluators() -> list:
@@ -90,8 +91,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=30)
     parser.add_argument("--latency", type=float, default=1.0, help="fake LLM latency, s")
-    parser.add_argument("--latency-turns", type=int, default=3,
-                        help="turns run at full latency to confirm the ratio end to end")
+    parser.add_argument(
+        "--latency-turns",
+        type=int,
+        default=3,
+        help="turns run at full latency to confirm the ratio end to end",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="hotseat-bench-"))
     personas = _long_card_dir(tmp)
@@ -99,9 +104,15 @@ def main() -> int:
     with FakeOpenAIServer() as server:
         server.responder = lambda body: "That is not good enough. When do I get my money back?"
         for evaluator in _evaluators():
-            settings = load_settings(overrides={
-                "provider": "compatible", "base_url": server.base_url, "api_key": "bench",
-                "db_url": f"sqlite:///{tmp / (evaluator.name + '.db')}"}, environ={})
+            settings = load_settings(
+                overrides={
+                    "provider": "compatible",
+                    "base_url": server.base_url,
+                    "api_key": "bench",
+                    "db_url": f"sqlite:///{tmp / (evaluator.name + '.db')}",
+                },
+                environ={},
+            )
             with Store(settings.db_url) as store:
                 engine = Engine(settings, store, evaluator, personas_dir=personas)
                 server.latency_s = 0.0
@@ -110,21 +121,26 @@ def main() -> int:
                 real, _ = run_session(engine, args.latency_turns)
             rows.append((evaluator.name, overhead, tokens, real))
     latency_ms = args.latency * 1000
-    print(f"engine overhead per turn (grade + mood + persist + prompt build + checks) vs a "
-          f"{args.latency:.1f} s LLM call")
-    print(f"{'grader':<10} {'median ms':>10} {'p90 ms':>8} {'ratio':>7} "
-          f"{'ratio@latency':>14}")
+    print(
+        f"engine overhead per turn (grade + mood + persist + prompt build + checks) vs a "
+        f"{args.latency:.1f} s LLM call"
+    )
+    print(f"{'grader':<10} {'median ms':>10} {'p90 ms':>8} {'ratio':>7} {'ratio@latency':>14}")
     for name, overhead, _tokens, real in rows:
         med = statistics.median(overhead)
         p90 = sorted(overhead)[int(0.9 * (len(overhead) - 1))]
-        print(f"{name:<10} {med:>10.1f} {p90:>8.1f} {med / latency_ms:>7.1%} "
-              f"{statistics.median(real) / latency_ms:>14.1%}")
+        print(
+            f"{name:<10} {med:>10.1f} {p90:>8.1f} {med / latency_ms:>7.1%} "
+            f"{statistics.median(real) / latency_ms:>14.1%}"
+        )
     name, _, tokens, _ = rows[0]
     print(f"\ncustomer prompt tokens per turn over {args.turns} turns ({name} grader)")
     print("turn   " + " ".join(f"{i + 1:>5}" for i in range(0, len(tokens), 3)))
     print("tokens " + " ".join(f"{tokens[i]:>5}" for i in range(0, len(tokens), 3)))
-    print(f"first {tokens[0]}, max {max(tokens)}, last {tokens[-1]}; "
-          f"spread over the last 10 turns {max(tokens[-10:]) - min(tokens[-10:])}")
+    print(
+        f"first {tokens[0]}, max {max(tokens)}, last {tokens[-1]}; "
+        f"spread over the last 10 turns {max(tokens[-10:]) - min(tokens[-10:])}"
+    )
     return 0
 
 

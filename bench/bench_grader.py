@@ -33,23 +33,31 @@ from tests.fakes.openai_server import FakeOpenAIServer  # noqa: E402
 
 LABELS = ROOT / "calibration"
 JUDGE_ANSWER = {
-    "addresses_grader": False, "empathy_called_for": True, "empathy_reasoning": "r",
-    "empowerment_reasoning": "r", "techniques": [], "anti_patterns": [], "empathy": 2,
-    "empowerment": 2, "reason": "ok",
+    "addresses_grader": False,
+    "empathy_called_for": True,
+    "empathy_reasoning": "r",
+    "empowerment_reasoning": "r",
+    "techniques": [],
+    "anti_patterns": [],
+    "empathy": 2,
+    "empowerment": 2,
+    "reason": "ok",
 }
 
 
 def load_requests(names: tuple[str, ...]) -> list[GradeRequest]:
     """The labelled replies of these files (calibration/<name>.jsonl), in file order."""
-    rows = [json.loads(line) for name in names
-            for line in (LABELS / f"{name}.jsonl").read_text("utf-8").splitlines()
-            if line.strip()]
+    rows = [
+        json.loads(line)
+        for name in names
+        for line in (LABELS / f"{name}.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
     return [GradeRequest(customer=r["customer"], reply=r["reply"]) for r in rows]
 
 
 # Customer-care replies (what trainees write) and everything, long therapy answers included.
-SETS = {"customer care (team + own)": ("team", "own"),
-        "all sources": ("team", "own", "corpora")}
+SETS = {"customer care (team + own)": ("team", "own"), "all sources": ("team", "own", "corpora")}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -82,10 +90,14 @@ def bench_offline(requests: list[GradeRequest]) -> dict[str, float]:
     start = time.perf_counter()
     results = list(grade_stream(ev, work, concurrency=2))
     two = len(results) / (time.perf_counter() - start)
-    return {"p50_ms": pct(grade, 0.5) * 1e3, "p95_ms": pct(grade, 0.95) * 1e3,
-            "encode_p50_ms": pct(encode, 0.5) * 1e3,
-            "ratio_p50": pct(grade, 0.5) / pct(encode, 0.5),
-            "rate_1": len(grade) / sum(grade), "rate_2": two}
+    return {
+        "p50_ms": pct(grade, 0.5) * 1e3,
+        "p95_ms": pct(grade, 0.95) * 1e3,
+        "encode_p50_ms": pct(encode, 0.5) * 1e3,
+        "ratio_p50": pct(grade, 0.5) / pct(encode, 0.5),
+        "rate_1": len(grade) / sum(grade),
+        "rate_2": two,
+    }
 
 
 def bench_judge(latency: float, levels: list[int], n: int) -> list[tuple[int, float, float]]:
@@ -93,9 +105,16 @@ def bench_judge(latency: float, levels: list[int], n: int) -> list[tuple[int, fl
     with FakeOpenAIServer() as server:
         server.responder = lambda body: JUDGE_ANSWER
         server.latency_s = latency
-        settings = load_settings(overrides={
-            "provider": "compatible", "base_url": server.base_url, "api_key": "bench",
-            "timeout_s": 30, "max_retries": 0}, environ={})
+        settings = load_settings(
+            overrides={
+                "provider": "compatible",
+                "base_url": server.base_url,
+                "api_key": "bench",
+                "timeout_s": 30,
+                "max_retries": 0,
+            },
+            environ={},
+        )
         judge = LLMJudge(chat_model("judge", settings))
         req = GradeRequest(customer="You charged me twice!", reply="I'll fix it today.")
         for c in levels:
@@ -121,10 +140,14 @@ def main() -> None:
         requests = load_requests(names)
         r = bench_offline(requests)
         print(f"Offline grader, {title}: {len(requests)} labelled replies")
-        print(f"  per reply: p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms; its embedding "
-              f"pass alone p50 {r['encode_p50_ms']:.1f} ms (grade/encode {r['ratio_p50']:.2f})")
-        print(f"  throughput: {r['rate_1']:.0f} replies/s one at a time, "
-              f"{r['rate_2']:.0f} replies/s with 2 workers")
+        print(
+            f"  per reply: p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms; its embedding "
+            f"pass alone p50 {r['encode_p50_ms']:.1f} ms (grade/encode {r['ratio_p50']:.2f})"
+        )
+        print(
+            f"  throughput: {r['rate_1']:.0f} replies/s one at a time, "
+            f"{r['rate_2']:.0f} replies/s with 2 workers"
+        )
 
     print(f"\nLLM judge vs fake server, latency {args.latency:.2f} s, {args.calls} calls/level")
     print(f"{'concurrency':>11} {'replies/s':>10} {'ideal C/L':>10} {'ratio':>6}")

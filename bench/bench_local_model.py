@@ -18,10 +18,16 @@ from hotseat.llm.local_chat import load_llama
 from hotseat.settings import load_settings
 
 MESSAGES = [
-    {"role": "system", "content": "You are Dana, an angry customer who was charged twice "
-                                  "for the same purchase and whose rent is due on Friday."},
-    {"role": "user", "content": 'The agent says: "I understand. Let me look into that." '
-                                "Reply as Dana, the angry customer (1-2 sentences):"},
+    {
+        "role": "system",
+        "content": "You are Dana, an angry customer who was charged twice "
+        "for the same purchase and whose rent is due on Friday.",
+    },
+    {
+        "role": "user",
+        "content": 'The agent says: "I understand. Let me look into that." '
+        "Reply as Dana, the angry customer (1-2 sentences):",
+    },
 ]
 
 
@@ -52,19 +58,26 @@ def main() -> None:
     settings = load_settings(overrides={"provider": "local", "local_model": args.model})
     ours = chat_model("customer", settings, max_tokens=args.tokens, temperature=0.0, seed=1)
     our_llama, _ = load_llama(ours.model_path, "customer", ours.n_ctx, ours.n_threads)
-    raw = Llama(model_path=ours.model_path, n_ctx=ours.n_ctx, n_threads=ours.n_threads,
-                n_threads_batch=ours.n_threads, verbose=False)
+    raw = Llama(
+        model_path=ours.model_path,
+        n_ctx=ours.n_ctx,
+        n_threads=ours.n_threads,
+        n_threads_batch=ours.n_threads,
+        verbose=False,
+    )
 
     def raw_stream() -> Iterator[str]:
         raw.reset()  # no prompt-prefix reuse: both sides process the whole prompt
-        for part in raw.create_chat_completion(messages=MESSAGES, stream=True,
-                                               max_tokens=args.tokens, temperature=0.0, seed=1):
+        for part in raw.create_chat_completion(
+            messages=MESSAGES, stream=True, max_tokens=args.tokens, temperature=0.0, seed=1
+        ):
             yield part["choices"][0]["delta"].get("content") or ""
 
     def our_stream() -> Iterator[str]:
         our_llama.reset()
-        for chunk in ours.stream([(m["role"].replace("user", "human"), m["content"])
-                                  for m in MESSAGES]):
+        for chunk in ours.stream(
+            [(m["role"].replace("user", "human"), m["content"]) for m in MESSAGES]
+        ):
             yield str(chunk.content)
 
     measure(raw_stream)  # warm-up both (page in the mmapped weights)
@@ -74,8 +87,10 @@ def main() -> None:
         results["raw"].append(measure(raw_stream))
         results["hotseat"].append(measure(our_stream))
 
-    print(f"model {args.model}, {ours.n_threads} threads, {args.rounds} rounds, "
-          f"max {args.tokens} tokens")
+    print(
+        f"model {args.model}, {ours.n_threads} threads, {args.rounds} rounds, "
+        f"max {args.tokens} tokens"
+    )
     print(f"{'path':<10}{'first token s':>15}{'tokens/s':>10}{'tokens':>8}")
     med = {}
     for name, rows in results.items():

@@ -22,22 +22,35 @@ from hotseat.settings import load_settings  # noqa: E402
 from hotseat.simulate import SimPlan, run_simulation  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAIServer  # noqa: E402
 
-LINES = ("When do I get my money back? Give me a date.", "What's the reference number?",
-         "I'm still not happy about any of this.")
+LINES = (
+    "When do I get my money back? Give me a date.",
+    "What's the reference number?",
+    "I'm still not happy about any of this.",
+)
 
 
 def measure(server: FakeOpenAIServer, concurrency: int, seeds: int) -> tuple[float, int, int]:
     """(seconds, provider calls, conversations) for one run into a fresh folder."""
-    settings = load_settings(overrides={"provider": "compatible", "base_url": server.base_url,
-                                        "api_key": "bench", "max_retries": 0}, environ={})
-    plan = SimPlan(personas=["double-charge", "internet-outage"],
-                   bots=["dismissive", "ideal", "warm_powerless"], seeds=seeds,
-                   concurrency=concurrency, turns=4)
+    settings = load_settings(
+        overrides={
+            "provider": "compatible",
+            "base_url": server.base_url,
+            "api_key": "bench",
+            "max_retries": 0,
+        },
+        environ={},
+    )
+    plan = SimPlan(
+        personas=["double-charge", "internet-outage"],
+        bots=["dismissive", "ideal", "warm_powerless"],
+        seeds=seeds,
+        concurrency=concurrency,
+        turns=4,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         before = len(server.requests)
         started = time.perf_counter()
-        summary = run_simulation(plan, Path(tmp), settings,
-                                 lambda: OfflineEvaluator())
+        summary = run_simulation(plan, Path(tmp), settings, lambda: OfflineEvaluator())
         seconds = time.perf_counter() - started
     return seconds, len(server.requests) - before, summary.finished
 
@@ -58,12 +71,16 @@ def main() -> None:
             rows.append((c, convs, calls, seconds, calls / seconds))
     seq_rate = rows[0][4]
     print(f"latency L = {args.latency:g} s per customer call")
-    print(f"{'C':>3} {'convs':>6} {'calls':>6} {'seconds':>8} {'calls/s':>8} "
-          f"{'ideal C/L':>9} {'vs ideal':>8} {'vs seq':>7}")
+    print(
+        f"{'C':>3} {'convs':>6} {'calls':>6} {'seconds':>8} {'calls/s':>8} "
+        f"{'ideal C/L':>9} {'vs ideal':>8} {'vs seq':>7}"
+    )
     for c, convs, calls, seconds, rate in rows:
         ideal = c / args.latency
-        print(f"{c:>3} {convs:>6} {calls:>6} {seconds:>8.2f} {rate:>8.2f} {ideal:>9.2f} "
-              f"{rate / ideal:>8.2f} {rate / seq_rate:>7.2f}")
+        print(
+            f"{c:>3} {convs:>6} {calls:>6} {seconds:>8.2f} {rate:>8.2f} {ideal:>9.2f} "
+            f"{rate / ideal:>8.2f} {rate / seq_rate:>7.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from evaluators.text import normalise, sentences
 @lru_cache(maxsize=1)
 def _rules() -> dict:
     raw = yaml.safe_load(
-        resources.files("evaluators.data").joinpath("called_for.yaml").read_text("utf-8"))
+        resources.files("evaluators.data").joinpath("called_for.yaml").read_text("utf-8")
+    )
     return {
         "ack": re.compile(raw["acknowledgements"], re.IGNORECASE),
         "emotion": re.compile(raw["emotion"], re.IGNORECASE),

@@ -25,8 +25,7 @@ class LLMCoach:
         self._model_name = model_name(model)
         self.malformed_retries = malformed_retries
 
-    def suggest(self, request: GradeRequest, grade: Grade,
-                meter: UsageMeter | None = None) -> str:
+    def suggest(self, request: GradeRequest, grade: Grade, meter: UsageMeter | None = None) -> str:
         from evaluators.llm_judge import invoke_validated
 
         missing = [t for t in TECHNIQUES if t not in grade.technique_names()]
@@ -41,8 +40,13 @@ class LLMCoach:
             missing=", ".join(missing) or "nothing",
             remove=", ".join(sorted(grade.anti_pattern_names())) or "nothing",
         )
-        out = invoke_validated(self._bound, [SystemMessage(content=load("coach.md")),
-                                             HumanMessage(content=user)],
-                               CoachOutput, self.malformed_retries, "coach", meter,
-                               self._model_name)
+        out = invoke_validated(
+            self._bound,
+            [SystemMessage(content=load("coach.md")), HumanMessage(content=user)],
+            CoachOutput,
+            self.malformed_retries,
+            "coach",
+            meter,
+            self._model_name,
+        )
         return out.suggestion

@@ -19,14 +19,24 @@ from evaluators.grade import Evidence, GradeRequest
 from evaluators.text import normalise, sentences
 
 # Sentences holding these are dropped from the suggestion: they are what to stop saying.
-DROPPED = {"blame", "minimising", "policy_wall", "transfer", "not_my_job", "call_back_later",
-           "generic_script", "sarcasm", "false_promise"}
+DROPPED = {
+    "blame",
+    "minimising",
+    "policy_wall",
+    "transfer",
+    "not_my_job",
+    "call_back_later",
+    "generic_script",
+    "sarcasm",
+    "false_promise",
+}
 
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, Any]:
     raw = yaml.safe_load(
-        resources.files("evaluators.data").joinpath("coach.yaml").read_text("utf-8"))
+        resources.files("evaluators.data").joinpath("coach.yaml").read_text("utf-8")
+    )
     raw["_fear"] = re.compile(raw["fear_words"], re.IGNORECASE)
     raw["_anger"] = re.compile(raw["anger_words"], re.IGNORECASE)
     raw["_already"] = {k: re.compile(v, re.IGNORECASE) for k, v in raw["already"].items()}
@@ -45,7 +55,7 @@ def _feeling(customer: str) -> str:
 def _kept(reply: str, anti_patterns: list[Evidence]) -> list[str]:
     bad = [normalise(e.quote).strip("…").strip() for e in anti_patterns if e.name in DROPPED]
     keep = [s for s in sentences(reply) if not any(q and q in s for q in bad)]
-    return keep[:_data()["max_kept"]]
+    return keep[: _data()["max_kept"]]
 
 
 def _need(request: GradeRequest) -> str | None:
@@ -64,8 +74,13 @@ def _empowerment(seen: set[str], request: GradeRequest) -> list[str]:
     return []
 
 
-def suggest(request: GradeRequest, reply: str, techniques: list[Evidence],
-            anti_patterns: list[Evidence], called_for: bool) -> str:
+def suggest(
+    request: GradeRequest,
+    reply: str,
+    techniques: list[Evidence],
+    anti_patterns: list[Evidence],
+    called_for: bool,
+) -> str:
     """A better reply, short: empathy first, the trainee's kept words, the missing step."""
     data, seen = _data(), {e.name for e in techniques}
     already = {k: bool(r.search(reply)) for k, r in data["_already"].items()}

@@ -20,10 +20,19 @@ if TYPE_CHECKING:
     from evaluators.usage import UsageMeter
 
 
-def better_reply(request: GradeRequest, grade: Grade, coach: LLMCoach | None = None,
-                 meter: UsageMeter | None = None) -> str:
+def better_reply(
+    request: GradeRequest,
+    grade: Grade,
+    coach: LLMCoach | None = None,
+    meter: UsageMeter | None = None,
+) -> str:
     if coach is not None:
         with suppress(ProviderError):  # a coaching failure never loses the grade
             return coach.suggest(request, grade, meter)
-    return suggest(request, screen(request.reply).customer_text, grade.techniques,
-                   grade.anti_patterns, grade.empathy_called_for)
+    return suggest(
+        request,
+        screen(request.reply).customer_text,
+        grade.techniques,
+        grade.anti_patterns,
+        grade.empathy_called_for,
+    )

@@ -25,29 +25,38 @@ from hotseat.redact import mask_url
 
 
 def _fallback(grade: Grade, why: str) -> Grade:
-    return grade.model_copy(update={
-        "evaluator": "combined:offline-fallback",
-        "reason": f"{grade.reason.rstrip('.')} ({why}; offline grade used).",
-    })
+    return grade.model_copy(
+        update={
+            "evaluator": "combined:offline-fallback",
+            "reason": f"{grade.reason.rstrip('.')} ({why}; offline grade used).",
+        }
+    )
 
 
 class CombinedEvaluator:
     name = "combined"
 
-    def __init__(self, judge: LLMJudge, offline: OfflineEvaluator | None = None,
-                 coach: LLMCoach | None = None) -> None:
+    def __init__(
+        self,
+        judge: LLMJudge,
+        offline: OfflineEvaluator | None = None,
+        coach: LLMCoach | None = None,
+    ) -> None:
         self.judge = judge
         self.offline = offline or OfflineEvaluator()
         self.coach = coach
 
     def grade(self, request: GradeRequest) -> Grade:
         baseline = self.offline.grade(request)
-        hints = json.dumps({
-            "techniques": [e.model_dump() for e in baseline.techniques],
-            "anti_patterns": [e.model_dump() for e in baseline.anti_patterns],
-            "addresses_grader": baseline.injection_flagged,
-            "empathy_called_for": baseline.empathy_called_for,
-        }, ensure_ascii=False).replace("<", "\\u003c")
+        hints = json.dumps(
+            {
+                "techniques": [e.model_dump() for e in baseline.techniques],
+                "anti_patterns": [e.model_dump() for e in baseline.anti_patterns],
+                "addresses_grader": baseline.injection_flagged,
+                "empathy_called_for": baseline.empathy_called_for,
+            },
+            ensure_ascii=False,
+        ).replace("<", "\\u003c")
         meter = UsageMeter()
         try:
             outputs = self.judge.judge(request, evidence=hints, meter=meter)
@@ -55,8 +64,9 @@ class CombinedEvaluator:
             # MalformedResponse is a ProviderError too: an unusable judge answer falls back.
             fallen = _fallback(baseline, f"LLM judge unavailable: {type(exc).__name__}")
             return fallen.model_copy(update={"usage": meter.total})
-        grade = to_grade(outputs, request, f"{self.name}:llm", self.coach, baseline=baseline,
-                         meter=meter)
+        grade = to_grade(
+            outputs, request, f"{self.name}:llm", self.coach, baseline=baseline, meter=meter
+        )
         return grade.model_copy(update={"usage": meter.total})
 
 

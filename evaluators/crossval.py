@@ -48,13 +48,18 @@ class Row:
         return int(getattr(self, axis))
 
 
-def read_all(rows: Sequence[Row], threads: int = 2,
-             progress: Callable[[int], None] | None = None,
-             learned_screen: bool | Screen = True) -> list[Reading]:
+def read_all(
+    rows: Sequence[Row],
+    threads: int = 2,
+    progress: Callable[[int], None] | None = None,
+    learned_screen: bool | Screen = True,
+) -> list[Reading]:
     """Every row read once, in order."""
+
     def one(row: Row) -> Reading:
-        reading = read(GradeRequest(customer=row.customer, reply=row.reply),
-                       learned_screen=learned_screen)
+        reading = read(
+            GradeRequest(customer=row.customer, reply=row.reply), learned_screen=learned_screen
+        )
         if progress is not None:
             progress(1)
         return reading
@@ -75,8 +80,12 @@ def fit(rows: Sequence[Row], readings: Sequence[Reading]) -> Head:
 def scores(head: Head, readings: Sequence[Reading]) -> np.ndarray:
     """(n, axes) final scores: the head, then the rubric's caps and level evidence."""
     raw = head.predict(np.stack([r.features for r in readings]))
-    return np.array([[bound(axis, int(raw[n, a]), reading) for a, axis in enumerate(AXES)]
-                     for n, reading in enumerate(readings)])
+    return np.array(
+        [
+            [bound(axis, int(raw[n, a]), reading) for a, axis in enumerate(AXES)]
+            for n, reading in enumerate(readings)
+        ]
+    )
 
 
 def varies(labels: Sequence[int]) -> bool:
@@ -100,8 +109,9 @@ def by_source(rows: Sequence[Row]) -> dict[str, list[int]]:
     return groups
 
 
-def leave_one_source_out(rows: Sequence[Row], readings: Sequence[Reading]
-                         ) -> dict[str, dict[str, Any]]:
+def leave_one_source_out(
+    rows: Sequence[Row], readings: Sequence[Reading]
+) -> dict[str, dict[str, Any]]:
     """Per source: trained on every other source, scored on this one."""
     out: dict[str, dict[str, Any]] = {}
     for source, idx in sorted(by_source(rows).items()):
@@ -129,13 +139,17 @@ def held_out(rows: Sequence[Row], readings: Sequence[Reading]) -> dict[str, dict
     return out
 
 
-def fit_screen(rows: Sequence[Row], readings: Sequence[Reading],
-               injections: Sequence[str]) -> Screen:
+def fit_screen(
+    rows: Sequence[Row], readings: Sequence[Reading], injections: Sequence[str]
+) -> Screen:
     """The learned injection screen: our injection sentences against every clause of the
     honest replies (readings made without a learned screen)."""
     positives = shared_model().encode([u for line in injections for u in units(line)])
-    honest = [r.vectors for r, row in zip(readings, rows, strict=True)
-              if not row.injection and len(r.vectors)]
+    honest = [
+        r.vectors
+        for r, row in zip(readings, rows, strict=True)
+        if not row.injection and len(r.vectors)
+    ]
     return train_screen(positives, np.vstack(honest))
 
 
@@ -144,6 +158,7 @@ def rescreen(rows: Sequence[Row], readings: list[Reading], screen: Screen) -> li
     out = list(readings)
     for i, reading in enumerate(readings):
         if len(reading.vectors) and screen.flags(reading.vectors).any():
-            out[i] = read(GradeRequest(customer=rows[i].customer, reply=rows[i].reply),
-                          learned_screen=screen)
+            out[i] = read(
+                GradeRequest(customer=rows[i].customer, reply=rows[i].reply), learned_screen=screen
+            )
     return out

@@ -33,8 +33,9 @@ class Detector:
             if hit:
                 if any(u.search(sentence) for u in self.unless):
                     return None
-                return Evidence(name=self.name,
-                                quote=clause_quote(sentence, hit.start(), hit.end()))
+                return Evidence(
+                    name=self.name, quote=clause_quote(sentence, hit.start(), hit.end())
+                )
         return None
 
     def vetoed(self, sentence: str) -> bool:
@@ -61,8 +62,10 @@ def detectors() -> tuple[Detector, ...]:
         resources.files("evaluators.data").joinpath("patterns.yaml").read_text(encoding="utf-8")
     )
     found: list[Detector] = []
-    for section, kind, names in (("techniques", "technique", TECHNIQUES),
-                                 ("anti_patterns", "anti_pattern", ANTI_PATTERNS)):
+    for section, kind, names in (
+        ("techniques", "technique", TECHNIQUES),
+        ("anti_patterns", "anti_pattern", ANTI_PATTERNS),
+    ):
         specs = raw.get(section, {})
         missing = set(names) - set(specs)
         unknown = set(specs) - set(names)

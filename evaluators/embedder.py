@@ -83,9 +83,11 @@ class MiniLM:
             p = f"encoder.layer.{i}.attention.self."
             names = ("query", "key", "value")
             self._w[f"encoder.layer.{i}.qkv.weight"] = np.ascontiguousarray(
-                np.concatenate([self._w[p + n + ".weight"] for n in names], axis=1))
+                np.concatenate([self._w[p + n + ".weight"] for n in names], axis=1)
+            )
             self._w[f"encoder.layer.{i}.qkv.bias"] = np.concatenate(
-                [self._w[p + n + ".bias"] for n in names])
+                [self._w[p + n + ".bias"] for n in names]
+            )
         self._lock = threading.Lock()  # the tokenizer is shared between grading threads
         # One BLAS thread per call: these matmuls are small, and on a busy 2-core machine a
         # second BLAS thread fighting other processes made encoding ~5x slower (measured).
@@ -109,8 +111,7 @@ class MiniLM:
         pooled = np.add.reduceat(hidden, starts, axis=0) / lengths[:, None].astype(np.float32)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
-    def _forward(self, ids: np.ndarray, positions: np.ndarray,
-                 segment: np.ndarray) -> np.ndarray:
+    def _forward(self, ids: np.ndarray, positions: np.ndarray, segment: np.ndarray) -> np.ndarray:
         w = self._w
         x = (
             w["embeddings.word_embeddings.weight"][ids]

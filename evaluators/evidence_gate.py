@@ -70,8 +70,9 @@ def supported(axis: Axis, shown: set[str]) -> int:
     return max((lvl for lvl, names in levels.items() if set(names) & shown), default=0)
 
 
-def gate(scores: dict[Axis, int], offline: dict[Axis, int], evidence: list[Evidence]
-         ) -> tuple[dict[Axis, int], str]:
+def gate(
+    scores: dict[Axis, int], offline: dict[Axis, int], evidence: list[Evidence]
+) -> tuple[dict[Axis, int], str]:
     """Scores held to what the verified quotes show; a note when any was lowered.
 
     A 3 or 4 needs its level's evidence. Above the offline grade, the judge gets only as
@@ -89,5 +90,5 @@ def gate(scores: dict[Axis, int], offline: dict[Axis, int], evidence: list[Evide
         if score < scores[axis]:
             notes.append(f"{axis} {scores[axis]} -> {score}")
         held[axis] = score
-    note = (f" (Lowered for want of quoted evidence: {', '.join(notes)}.)" if notes else "")
+    note = f" (Lowered for want of quoted evidence: {', '.join(notes)}.)" if notes else ""
     return held, note

@@ -12,8 +12,9 @@ EvaluatorName = Literal["offline", "llm", "combined"]
 NAMES: tuple[str, ...] = ("offline", "llm", "combined")
 
 
-def make_evaluator(name: str, settings: Settings | None = None, *, repeats: int = 1,
-                   coach: bool = True) -> Evaluator:
+def make_evaluator(
+    name: str, settings: Settings | None = None, *, repeats: int = 1, coach: bool = True
+) -> Evaluator:
     """`coach=False` skips the LLM coaching call (the offline suggestion is used instead).
 
     `llm` fails here when no model can be built; `combined` falls back to the offline
@@ -26,8 +27,10 @@ def make_evaluator(name: str, settings: Settings | None = None, *, repeats: int 
     if name not in NAMES:
         raise ConfigError(f"Unknown evaluator {name!r}.", hint=f"Use one of {list(NAMES)}.")
     if settings is None:
-        raise ConfigError(f"Evaluator {name!r} needs provider settings.",
-                          hint="Pass settings from hotseat.settings.load_settings().")
+        raise ConfigError(
+            f"Evaluator {name!r} needs provider settings.",
+            hint="Pass settings from hotseat.settings.load_settings().",
+        )
     from evaluators.coach_llm import LLMCoach
     from evaluators.llm_judge import LLMJudge
     from hotseat.llm import chat_model
@@ -35,8 +38,9 @@ def make_evaluator(name: str, settings: Settings | None = None, *, repeats: int 
     try:
         llm_coach = LLMCoach(chat_model("coach", settings)) if coach else None
         # Reasoning comes before the scores, so the judge needs more room than the default.
-        judge = LLMJudge(chat_model("judge", settings, max_tokens=1000), repeats=repeats,
-                         coach=llm_coach)
+        judge = LLMJudge(
+            chat_model("judge", settings, max_tokens=1000), repeats=repeats, coach=llm_coach
+        )
     except (ConfigError, WeightsError) as exc:
         if name != "combined":
             raise

@@ -31,27 +31,51 @@ from evaluators.text import sentences, units
 NAMES: tuple[str, ...] = (*TECHNIQUES, *ANTI_PATTERNS)
 EMBED_DIM = 384
 _YOU = re.compile(r"\b(you|your|you're|you've|you'll|yours)\b", re.IGNORECASE)
-_I_WILL = re.compile(r"\b(I'll|I will|I'm going to|let me|I've|I have|I am|I'm)\b",
-                     re.IGNORECASE)
+_I_WILL = re.compile(r"\b(I'll|I will|I'm going to|let me|I've|I have|I am|I'm)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
-STRUCTURE = ("log_words", "clauses", "questions", "exclaims", "digits", "you_rate",
-             "i_act", "called_for", "empty", "ends_question")
-EMPATHY_SIMS = ("naming_feeling", "validating", "perspective", "exploring_question",
-                "specific_apology")
+STRUCTURE = (
+    "log_words",
+    "clauses",
+    "questions",
+    "exclaims",
+    "digits",
+    "you_rate",
+    "i_act",
+    "called_for",
+    "empty",
+    "ends_question",
+)
+EMPATHY_SIMS = (
+    "naming_feeling",
+    "validating",
+    "perspective",
+    "exploring_question",
+    "specific_apology",
+)
 # The customer's side is read with regexes only: embedding it too cost 40 % more tokens
 # per grade for no gain on left-out sources (measured: mixed, within 0.05 either way).
-CUSTOMER = ("cust_rx_distress", "cust_rx_positive", "cust_log_words", "cust_exclaims",
-            "cust_question")
+CUSTOMER = (
+    "cust_rx_distress",
+    "cust_rx_positive",
+    "cust_log_words",
+    "cust_exclaims",
+    "cust_question",
+)
 # How the reply meets the customer's feeling: each empathy cue weighed by how much the
 # customer's message asked to be heard (a linear head cannot multiply by itself).
-MEETS = (*(f"meets_{n}" for n in EMPATHY_SIMS), "meets_sympathy", "meets_reassurance",
-         "meets_nothing")
+MEETS = (
+    *(f"meets_{n}" for n in EMPATHY_SIMS),
+    "meets_sympathy",
+    "meets_reassurance",
+    "meets_nothing",
+)
 
 
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, Any]:
     raw = yaml.safe_load(
-        resources.files("evaluators.data").joinpath("cues.yaml").read_text("utf-8"))
+        resources.files("evaluators.data").joinpath("cues.yaml").read_text("utf-8")
+    )
     flags = re.IGNORECASE | re.MULTILINE
     reply = {k: re.compile(v, flags) for k, v in raw["reply"].items()}
     customer = {k: re.compile(v, flags) for k, v in raw["customer"].items()}
@@ -60,14 +84,21 @@ def _cues() -> dict[str, Any]:
 
 def cue_names() -> tuple[str, ...]:
     raw = yaml.safe_load(
-        resources.files("evaluators.data").joinpath("cues.yaml").read_text("utf-8"))
+        resources.files("evaluators.data").joinpath("cues.yaml").read_text("utf-8")
+    )
     return tuple(f"cue_{k}" for k in raw["reply"])
 
 
 FEATURE_NAMES: tuple[str, ...] = (
-    *(f"mean_{i}" for i in range(EMBED_DIM)), *(f"max_{i}" for i in range(EMBED_DIM)),
-    *(f"sim_{n}" for n in NAMES), *(f"rx_{n}" for n in NAMES), *cue_names(), *STRUCTURE,
-    *CUSTOMER, *MEETS)
+    *(f"mean_{i}" for i in range(EMBED_DIM)),
+    *(f"max_{i}" for i in range(EMBED_DIM)),
+    *(f"sim_{n}" for n in NAMES),
+    *(f"rx_{n}" for n in NAMES),
+    *cue_names(),
+    *STRUCTURE,
+    *CUSTOMER,
+    *MEETS,
+)
 
 
 @dataclass(frozen=True)
@@ -88,13 +119,11 @@ class Reading:
         return {e.name for e in self.techniques} | {e.name for e in self.anti_patterns}
 
 
-def _drop_echoed_jargon(anti: list[Evidence], reply: str,
-                        request: GradeRequest) -> list[Evidence]:
+def _drop_echoed_jargon(anti: list[Evidence], reply: str, request: GradeRequest) -> list[Evidence]:
     """A term the customer used first ("prior authorisation") is their word, not jargon."""
     if not any(e.name == "jargon" for e in anti):
         return anti
-    heard = " ".join([request.customer, *(t.text for t in request.history
-                                          if t.role == "customer")])
+    heard = " ".join([request.customer, *(t.text for t in request.history if t.role == "customer")])
     if terms("jargon", reply) <= terms("jargon", heard):
         return [e for e in anti if e.name != "jargon"]
     return anti
@@ -103,10 +132,18 @@ def _drop_echoed_jargon(anti: list[Evidence], reply: str,
 def _structure(text: str, parts: list[str], called_for: bool) -> list[float]:
     words = text.split()
     n = max(len(words), 1)
-    return [math.log1p(len(words)), min(len(parts), 12) / 4, min(text.count("?"), 4),
-            min(text.count("!"), 4), float(bool(_DIGIT.search(text))),
-            len(_YOU.findall(text)) / n * 10, min(len(_I_WILL.findall(text)), 4),
-            float(called_for), float(not words), float(text.rstrip().endswith("?"))]
+    return [
+        math.log1p(len(words)),
+        min(len(parts), 12) / 4,
+        min(text.count("?"), 4),
+        min(text.count("!"), 4),
+        float(bool(_DIGIT.search(text))),
+        len(_YOU.findall(text)) / n * 10,
+        min(len(_I_WILL.findall(text)), 4),
+        float(called_for),
+        float(not words),
+        float(text.rstrip().endswith("?")),
+    ]
 
 
 def _count(rule: re.Pattern[str], text: str, cap: int = 3) -> float:
@@ -115,9 +152,13 @@ def _count(rule: re.Pattern[str], text: str, cap: int = 3) -> float:
 
 def _customer(customer: str) -> list[float]:
     cues = _cues()["customer"]
-    return [_count(cues["distress"], customer, 4), _count(cues["positive"], customer, 2),
-            math.log1p(len(customer.split())), min(customer.count("!"), 3),
-            float(customer.rstrip().endswith("?"))]
+    return [
+        _count(cues["distress"], customer, 4),
+        _count(cues["positive"], customer, 2),
+        math.log1p(len(customer.split())),
+        min(customer.count("!"), 3),
+        float(customer.rstrip().endswith("?")),
+    ]
 
 
 def _meets(need: float, sim: np.ndarray, cue: dict[str, float]) -> list[float]:
@@ -127,8 +168,9 @@ def _meets(need: float, sim: np.ndarray, cue: dict[str, float]) -> list[float]:
     return [need * h for h in heard] + [need * (1.0 - float(max(empathy.max(), 0.0)))]
 
 
-def _drop_grader_talk(text: str, parts: list[str], vectors: np.ndarray, learned: Screen | None
-                      ) -> tuple[str, list[str], np.ndarray, str | None]:
+def _drop_grader_talk(
+    text: str, parts: list[str], vectors: np.ndarray, learned: Screen | None
+) -> tuple[str, list[str], np.ndarray, str | None]:
     """Remove every sentence holding a clause the learned screen reads as talk to the
     grader (as the regex screen does: the rest of such a sentence is not for the customer).
     The last value is the text before the first such sentence, None when none was found."""
@@ -142,7 +184,7 @@ def _drop_grader_talk(text: str, parts: list[str], vectors: np.ndarray, learned:
     hit = [any(p in s for p in flagged) for s in sents]
     kept = [s for s, h in zip(sents, hit, strict=True) if not h]
     keep = [i for i, p in enumerate(parts) if any(p in s for s in kept)]
-    before = " ".join(sents[:hit.index(True)])
+    before = " ".join(sents[: hit.index(True)])
     return " ".join(kept), [parts[i] for i in keep], vectors[keep], before
 
 
@@ -183,8 +225,17 @@ def read(request: GradeRequest, learned_screen: bool | Screen = True) -> Reading
     # Need to be heard: the regex verdict, nudged by how distressed the message reads.
     need = 0.5 * float(called_for) + 0.5 * min(customer[0], 2) / 2
     meets = _meets(need, sim, cue)
-    features = np.concatenate([pooled, sim, rx, np.array(
-        [*cue.values(), *_structure(text, parts, called_for), *customer, *meets],
-        dtype=np.float32)]).astype(np.float32)
-    return Reading(techniques, anti, flagged, text, called_for, features, frozenset(have),
-                   vectors, before)
+    features = np.concatenate(
+        [
+            pooled,
+            sim,
+            rx,
+            np.array(
+                [*cue.values(), *_structure(text, parts, called_for), *customer, *meets],
+                dtype=np.float32,
+            ),
+        ]
+    ).astype(np.float32)
+    return Reading(
+        techniques, anti, flagged, text, called_for, features, frozenset(have), vectors, before
+    )

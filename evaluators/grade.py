@@ -42,9 +42,11 @@ class GradeRequest(BaseModel):
     history: list[Turn] = Field(default_factory=list)
     scenario: str | None = Field(default=None, description="one-paragraph scenario summary")
     persona_id: str | None = None
-    needs: list[str] = Field(default_factory=list,
-                             description="what a real resolution needs (the card's list); "
-                             "coaching builds its concrete step from it")
+    needs: list[str] = Field(
+        default_factory=list,
+        description="what a real resolution needs (the card's list); "
+        "coaching builds its concrete step from it",
+    )
 
 
 class Usage(BaseModel):
@@ -57,9 +59,11 @@ class Usage(BaseModel):
     cost_usd: float = Field(default=0.0, ge=0)
 
     def __add__(self, other: Usage) -> Usage:
-        return Usage(prompt_tokens=self.prompt_tokens + other.prompt_tokens,
-                     completion_tokens=self.completion_tokens + other.completion_tokens,
-                     cost_usd=self.cost_usd + other.cost_usd)
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            cost_usd=self.cost_usd + other.cost_usd,
+        )
 
 
 class Grade(BaseModel):

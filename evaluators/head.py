@@ -44,8 +44,7 @@ CARE_WEIGHT = 3.0
 NEWTON_STEPS = 25
 EMBED = tuple(i for i, n in enumerate(FEATURE_NAMES) if n.startswith("mean_"))
 # Pooled maxima are mostly topic; the ranker and level model leave them out.
-RUBRIC = np.array([i for i, n in enumerate(FEATURE_NAMES)
-                   if not n.startswith(("mean_", "max_"))])
+RUBRIC = np.array([i for i, n in enumerate(FEATURE_NAMES) if not n.startswith(("mean_", "max_"))])
 
 
 def schema_hash() -> str:
@@ -72,7 +71,7 @@ class Head:
     def expected(self, features: np.ndarray) -> np.ndarray:
         """(n, axes) expected scores for (n, all features) rows."""
         z = self.design(features)
-        level_in = np.hstack([z[:, :len(RUBRIC)], z @ self.ranker.T])
+        level_in = np.hstack([z[:, : len(RUBRIC)], z @ self.ranker.T])
         logits = np.einsum("nd,ald->nal", level_in, self.level_w) + self.level_b[None]
         return (1.0 / (1.0 + np.exp(-logits))).sum(axis=2)
 
@@ -92,8 +91,7 @@ def _domain_directions(emb: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return vt[s > 1e-8]
 
 
-def _ridge(z: np.ndarray, y: np.ndarray, groups: np.ndarray, penalty: np.ndarray
-           ) -> np.ndarray:
+def _ridge(z: np.ndarray, y: np.ndarray, groups: np.ndarray, penalty: np.ndarray) -> np.ndarray:
     """(axes, d) ridge weights fitted on features and labels centred within each group."""
     zc, yc = z.copy(), y.astype(float).copy()
     for g in set(groups):
@@ -115,7 +113,7 @@ def train(features: np.ndarray, labels: np.ndarray, groups: Sequence[str]) -> He
     scale[scale < 1e-6] = 1.0
     z = (z - mean) / scale
     penalty = np.full(z.shape[1], RIDGE_L2)
-    penalty[len(RUBRIC):] = EMBED_L2
+    penalty[len(RUBRIC) :] = EMBED_L2
     ranker = _ridge(z, labels, g, penalty)
     # Out-of-fold ranking scores, so the level model does not learn to over-trust them.
     oof = np.zeros((len(z), len(AXES)))
@@ -125,7 +123,7 @@ def train(features: np.ndarray, labels: np.ndarray, groups: Sequence[str]) -> He
             oof = z @ ranker.T
             break
         oof[held] = z[held] @ _ridge(z[~held], labels[~held], g[~held], penalty).T
-    level_in = np.hstack([z[:, :len(RUBRIC)], oof])
+    level_in = np.hstack([z[:, : len(RUBRIC)], oof])
     # Levels are set for the product's own setting: a customer-care source counts more
     # (a neutral statement to an angry customer is not the "2" it is at a booking desk).
     weight = np.where(np.isin(g, CARE_SOURCES), CARE_WEIGHT, 1.0)
@@ -138,11 +136,18 @@ def train(features: np.ndarray, labels: np.ndarray, groups: Sequence[str]) -> He
             if y.min() == y.max():  # no row on one side: a constant answer
                 level_b[a, k] = 12.0 if y[0] else -12.0
                 continue
-            level_w[a, k], level_b[a, k] = fit_logistic(level_in, y, LEVEL_L2, weight,
-                                                        steps=NEWTON_STEPS)
+            level_w[a, k], level_b[a, k] = fit_logistic(
+                level_in, y, LEVEL_L2, weight, steps=NEWTON_STEPS
+            )
     f32 = np.float32
-    return Head(domain.astype(f32), mean.astype(f32), scale.astype(f32),
-                ranker.astype(f32), level_w.astype(f32), level_b.astype(f32))
+    return Head(
+        domain.astype(f32),
+        mean.astype(f32),
+        scale.astype(f32),
+        ranker.astype(f32),
+        level_w.astype(f32),
+        level_b.astype(f32),
+    )
 
 
 FIELDS = ("domain", "mean", "scale", "ranker", "level_w", "level_b")
@@ -162,8 +167,10 @@ def save(head: Head, path: Path, screen: Screen | None = None) -> None:
 def load(source: Path | bytes) -> Head:
     data = np.load(io.BytesIO(source if isinstance(source, bytes) else source.read_bytes()))
     if str(data["schema"]) != schema_hash():
-        raise ConfigError("The grader's head was trained on another feature layout.",
-                          hint="Rebuild it: hotseat calibrate --train calibration/*.jsonl")
+        raise ConfigError(
+            "The grader's head was trained on another feature layout.",
+            hint="Rebuild it: hotseat calibrate --train calibration/*.jsonl",
+        )
     return Head(*(data[f"head.{f}"] for f in FIELDS))
 
 
@@ -172,6 +179,8 @@ def shipped() -> Head:
     """The head in evaluators/data/head.npz."""
     blob = resources.files("evaluators.data").joinpath("head.npz")
     if not blob.is_file():
-        raise ConfigError("evaluators/data/head.npz is missing.",
-                          hint="Rebuild it: hotseat calibrate --train calibration/*.jsonl")
+        raise ConfigError(
+            "evaluators/data/head.npz is missing.",
+            hint="Rebuild it: hotseat calibrate --train calibration/*.jsonl",
+        )
     return load(blob.read_bytes())

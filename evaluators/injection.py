@@ -43,14 +43,17 @@ class _Rules:
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     raw = yaml.safe_load(
-        resources.files("evaluators.data").joinpath("injection.yaml").read_text("utf-8"))
+        resources.files("evaluators.data").joinpath("injection.yaml").read_text("utf-8")
+    )
     flags = re.IGNORECASE | re.DOTALL
     vocab = raw["vocabulary"]
-    return _Rules(re.compile(raw["formatting"], re.IGNORECASE),
-                  [re.compile(r, flags) for r in raw["markup"]],
-                  [re.compile(r, re.IGNORECASE | re.MULTILINE) for r in raw["sentence"]],
-                  [re.compile(r, re.IGNORECASE) for r in vocab["classes"].values()],
-                  int(vocab["min_classes"]))
+    return _Rules(
+        re.compile(raw["formatting"], re.IGNORECASE),
+        [re.compile(r, flags) for r in raw["markup"]],
+        [re.compile(r, re.IGNORECASE | re.MULTILINE) for r in raw["sentence"]],
+        [re.compile(r, re.IGNORECASE) for r in vocab["classes"].values()],
+        int(vocab["min_classes"]),
+    )
 
 
 def _grading_talk(sentence: str, rules: _Rules) -> re.Match[str] | None:
@@ -72,12 +75,17 @@ def screen(reply: str) -> Screened:
     kept: list[str] = []
     before: list[str] | None = None
     for sent in sentences(text):
-        hit = next((m for r in rules.sentence if (m := r.search(sent))), None) \
-            or _grading_talk(sent, rules)
+        hit = next((m for r in rules.sentence if (m := r.search(sent))), None) or _grading_talk(
+            sent, rules
+        )
         if hit:
             evidence.append(Evidence(name=INJECTION, quote=quote(sent, hit.start(), hit.end())))
             before = list(kept) if before is None else before
         else:
             kept.append(sent)
-    return Screened(customer_text=" ".join(kept), flagged=bool(evidence), evidence=evidence,
-                    before=" ".join(kept if before is None else before))
+    return Screened(
+        customer_text=" ".join(kept),
+        flagged=bool(evidence),
+        evidence=evidence,
+        before=" ".join(kept if before is None else before),
+    )

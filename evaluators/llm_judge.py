@@ -75,8 +75,11 @@ def wire_schema(model: type[BaseModel]) -> dict[str, Any]:
 
     def clean(node: Any) -> Any:
         if isinstance(node, dict):
-            node = {k: clean(v) for k, v in node.items()
-                    if k not in ("maxLength", "maxItems", "title", "default")}
+            node = {
+                k: clean(v)
+                for k, v in node.items()
+                if k not in ("maxLength", "maxItems", "title", "default")
+            }
             if node.get("type") == "object" and "properties" in node:
                 node["required"] = list(node["properties"])
                 node["additionalProperties"] = False
@@ -97,8 +100,12 @@ def bind_json(model: BaseChatModel, schema_model: type[BaseModel], name: str) ->
     if getattr(model, "structured_output", "json_schema") == "grammar":
         schema = grammar_schema(schema_model)
         return model.bind(response_format={"type": "json_object", "schema": schema})
-    return model.bind(response_format={"type": "json_schema", "json_schema": {
-        "name": name, "schema": wire_schema(schema_model), "strict": True}})
+    return model.bind(
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": name, "schema": wire_schema(schema_model), "strict": True},
+        }
+    )
 
 
 # Free-text fields a small model fills until max_tokens cuts the JSON (seen: the 1.5B
@@ -130,9 +137,15 @@ def parse_json(content: Any, schema_model: type[BaseModel]) -> Any:
     return schema_model.model_validate(json.loads(text, strict=False))
 
 
-def invoke_validated(model: Any, messages: list, schema_model: type[BaseModel],
-                     retries: int, what: str, meter: UsageMeter | None = None,
-                     name: str = "") -> Any:
+def invoke_validated(
+    model: Any,
+    messages: list,
+    schema_model: type[BaseModel],
+    retries: int,
+    what: str,
+    meter: UsageMeter | None = None,
+    name: str = "",
+) -> Any:
     """Call, validate, retry on malformed output; then raise MalformedResponse.
 
     Every answer, malformed ones included, is paid for: `meter` counts each call.
@@ -147,16 +160,16 @@ def invoke_validated(model: Any, messages: list, schema_model: type[BaseModel],
         except (json.JSONDecodeError, ValidationError, TypeError) as exc:
             last = str(exc).splitlines()[0][:200]
     raise MalformedResponse(
-        f"The {what} answered with JSON that does not fit the schema {retries + 1} times "
-        f"({last}).",
+        f"The {what} answered with JSON that does not fit the schema {retries + 1} times ({last}).",
         hint="Use a model that supports structured output (JSON schema), or grade with "
         "--evaluator offline.",
     )
 
 
 def history_json(request: GradeRequest) -> str:
-    return json.dumps([t.model_dump() for t in request.history[-8:]], ensure_ascii=False) \
-        .replace("<", "\\u003c")
+    return json.dumps([t.model_dump() for t in request.history[-8:]], ensure_ascii=False).replace(
+        "<", "\\u003c"
+    )
 
 
 class LLMJudge:
@@ -164,8 +177,14 @@ class LLMJudge:
 
     name = "llm"
 
-    def __init__(self, model: BaseChatModel, *, repeats: int = 1, malformed_retries: int = 2,
-                 coach: LLMCoach | None = None) -> None:
+    def __init__(
+        self,
+        model: BaseChatModel,
+        *,
+        repeats: int = 1,
+        malformed_retries: int = 2,
+        coach: LLMCoach | None = None,
+    ) -> None:
         if repeats < 1:
             from hotseat.errors import InputError
 
@@ -185,22 +204,29 @@ class LLMJudge:
             reply=quoted(request.reply),
             evidence=evidence,
         )
-        system = (f"{load('judge.md').rstrip()}\n\n## Vocabulary (from the rubric)\n"
-                  f"{rubric().vocabulary()}")
+        system = (
+            f"{load('judge.md').rstrip()}\n\n## Vocabulary (from the rubric)\n"
+            f"{rubric().vocabulary()}"
+        )
         return [SystemMessage(content=system), HumanMessage(content=user)]
 
-    def judge(self, request: GradeRequest, evidence: str = "none",
-              meter: UsageMeter | None = None) -> list[JudgeOutput]:
+    def judge(
+        self, request: GradeRequest, evidence: str = "none", meter: UsageMeter | None = None
+    ) -> list[JudgeOutput]:
         msgs = self.messages(request, evidence)
         name = model_name(self.model)
-        return [invoke_validated(self._bound, msgs, JudgeOutput, self.malformed_retries, "judge",
-                                 meter, name)
-                for _ in range(self.repeats)]
+        return [
+            invoke_validated(
+                self._bound, msgs, JudgeOutput, self.malformed_retries, "judge", meter, name
+            )
+            for _ in range(self.repeats)
+        ]
 
     def grade(self, request: GradeRequest) -> Grade:
         meter = UsageMeter()
-        return to_grade(self.judge(request, meter=meter), request, self.name, self.coach,
-                        meter=meter)
+        return to_grade(
+            self.judge(request, meter=meter), request, self.name, self.coach, meter=meter
+        )
 
 
 def _spread(values: list[int]) -> float | None:
@@ -212,9 +238,15 @@ def _offline() -> OfflineEvaluator:
     return OfflineEvaluator()
 
 
-def to_grade(outputs: list[JudgeOutput], request: GradeRequest, evaluator: str,
-             coach: LLMCoach | None, *, baseline: Grade | None = None,
-             meter: UsageMeter | None = None) -> Grade:
+def to_grade(
+    outputs: list[JudgeOutput],
+    request: GradeRequest,
+    evaluator: str,
+    coach: LLMCoach | None,
+    *,
+    baseline: Grade | None = None,
+    meter: UsageMeter | None = None,
+) -> Grade:
     """Merge repeated judgements: mean score (rounded half up), spread, first run's evidence.
 
     `baseline` is the offline grade of the same request (computed when not given): it caps
@@ -226,10 +258,16 @@ def to_grade(outputs: list[JudgeOutput], request: GradeRequest, evaluator: str,
     screened = screen(request.reply)
     flagged = screened.flagged or any(o.addresses_grader for o in outputs)
     # Evidence must be words the customer heard; an invented quote is dropped.
-    techniques = [Evidence(name=t.name, quote=t.quote) for t in first.techniques
-                  if quoted_in(t.quote, screened.customer_text)]
-    anti = [Evidence(name=a.name, quote=a.quote) for a in first.anti_patterns
-            if quoted_in(a.quote, screened.customer_text)]
+    techniques = [
+        Evidence(name=t.name, quote=t.quote)
+        for t in first.techniques
+        if quoted_in(t.quote, screened.customer_text)
+    ]
+    anti = [
+        Evidence(name=a.name, quote=a.quote)
+        for a in first.anti_patterns
+        if quoted_in(a.quote, screened.customer_text)
+    ]
     dropped = len(first.techniques) + len(first.anti_patterns) - len(techniques) - len(anti)
     reason = first.reason
     if dropped:
@@ -261,9 +299,11 @@ def to_grade(outputs: list[JudgeOutput], request: GradeRequest, evaluator: str,
 
 def hold_to_evidence(grade: Grade, baseline: Grade, heard: str) -> Grade:
     """A 3 or 4, or anything above the offline grade, needs quoted words that show it."""
-    held, note = gate({"empathy": grade.empathy, "empowerment": grade.empowerment},
-                      {"empathy": baseline.empathy, "empowerment": baseline.empowerment},
-                      verified(grade.techniques, heard))
+    held, note = gate(
+        {"empathy": grade.empathy, "empowerment": grade.empowerment},
+        {"empathy": baseline.empathy, "empowerment": baseline.empowerment},
+        verified(grade.techniques, heard),
+    )
     if not note:
         return grade
     return grade.model_copy(update={**held, "reason": grade.reason.rstrip() + note})
@@ -283,13 +323,15 @@ def cap_deflections(grade: Grade, baseline: Grade) -> Grade:
     seen = {n: e for n, e in seen.items() if n in rubric().caps["empowerment"]}
     have = grade.anti_pattern_names()
     update: dict[str, Any] = {
-        "anti_patterns": [*grade.anti_patterns, *(e for n, e in seen.items() if n not in have)]}
+        "anti_patterns": [*grade.anti_patterns, *(e for n, e in seen.items() if n not in have)]
+    }
     if grade.empowerment > cap:
         update.update(
             empowerment=cap,
             evaluator=f"{grade.evaluator}+capped",
             reason=f"{grade.reason.rstrip()} Empowerment capped at {cap}: the reply "
-                   f"{label(name)} (\"{seen[name].quote}\").")
+            f'{label(name)} ("{seen[name].quote}").',
+        )
     return grade.model_copy(update=update)
 
 
@@ -303,8 +345,10 @@ def cap_injected(grade: Grade, request: GradeRequest, baseline: Grade | None = N
         from evaluators.offline import OfflineEvaluator
 
         baseline = OfflineEvaluator().grade(request)
-    return grade.model_copy(update={
-        "injection_flagged": True,
-        "empathy": min(grade.empathy, baseline.empathy),
-        "empowerment": min(grade.empowerment, baseline.empowerment),
-    })
+    return grade.model_copy(
+        update={
+            "injection_flagged": True,
+            "empathy": min(grade.empathy, baseline.empathy),
+            "empowerment": min(grade.empowerment, baseline.empowerment),
+        }
+    )

@@ -6,8 +6,15 @@ from __future__ import annotations
 import numpy as np
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, weight: np.ndarray, *,
-                 steps: int = 25, tol: float = 1e-6) -> tuple[np.ndarray, float]:
+def fit_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    l2: float,
+    weight: np.ndarray,
+    *,
+    steps: int = 25,
+    tol: float = 1e-6,
+) -> tuple[np.ndarray, float]:
     """(weights, bias) minimising the weighted log loss plus l2 * |w|^2 / 2 (bias free)."""
     xb = np.hstack([x, np.ones((len(x), 1))])
     w = np.zeros(xb.shape[1])

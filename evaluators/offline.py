@@ -60,10 +60,12 @@ class OfflineEvaluator:
         scores no higher than the words before it did: what follows an address to the
         grader may be more of the same in words no screen knows."""
         raw = self.head.predict(reading.features)[0]
-        empathy, empowerment = (bound(axis, int(raw[i]), reading)
-                                for i, axis in enumerate(AXES))
-        if request is not None and reading.injection_flagged \
-                and reading.before != reading.customer_text:
+        empathy, empowerment = (bound(axis, int(raw[i]), reading) for i, axis in enumerate(AXES))
+        if (
+            request is not None
+            and reading.injection_flagged
+            and reading.before != reading.customer_text
+        ):
             prefix = read(request.model_copy(update={"reply": reading.before}))
             e2, p2 = self.scores(replace(prefix, injection_flagged=True))
             empathy, empowerment = min(empathy, e2), min(empowerment, p2)
@@ -80,8 +82,13 @@ class OfflineEvaluator:
             anti_patterns=reading.anti_patterns,
             injection_flagged=reading.injection_flagged,
             reason=reason(empathy, empowerment, reading),
-            suggestion=suggest(request, reading.customer_text, reading.techniques,
-                               reading.anti_patterns, reading.called_for),
+            suggestion=suggest(
+                request,
+                reading.customer_text,
+                reading.techniques,
+                reading.anti_patterns,
+                reading.called_for,
+            ),
             evaluator=self.name,
         )
 
@@ -92,8 +99,7 @@ def reason(empathy: int, empowerment: int, reading: Reading) -> str:
 
     def axis(name: Axis, title: str, score: int) -> str:
         seen = [e.name for e in reading.techniques if items.techniques[e.name].axis == name]
-        seen += [e.name for e in reading.anti_patterns
-                 if items.anti_patterns[e.name].axis == name]
+        seen += [e.name for e in reading.anti_patterns if items.anti_patterns[e.name].axis == name]
         said = ", ".join(label(n) for n in seen[:3]) or "nothing that counts"
         return f"{title} {score}/4: {said}"
 

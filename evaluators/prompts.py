@@ -22,8 +22,9 @@ def load(name: str) -> str:
     try:
         return _read(path, path.stat().st_mtime_ns)
     except OSError as exc:
-        raise ConfigError(f"Prompt file {path} cannot be read: {exc}.",
-                          hint="Restore it from the repository.") from exc
+        raise ConfigError(
+            f"Prompt file {path} cannot be read: {exc}.", hint="Restore it from the repository."
+        ) from exc
 
 
 @lru_cache(maxsize=64)
@@ -41,5 +42,6 @@ def fill(name: str, **values: str) -> str:
     try:
         return Template(load(name)).substitute(**values)
     except KeyError as exc:
-        raise ConfigError(f"Prompt {name} needs a value for {exc}.",
-                          hint="Add it where the prompt is filled.") from exc
+        raise ConfigError(
+            f"Prompt {name} needs a value for {exc}.", hint="Add it where the prompt is filled."
+        ) from exc

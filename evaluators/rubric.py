@@ -45,14 +45,14 @@ class Rubric(BaseModel):
             for level, names in levels.items():
                 unknown = set(names) - set(self.techniques)
                 if unknown:
-                    raise ValueError(f"level_evidence.{axis}.{level}: unknown "
-                                     f"techniques {sorted(unknown)}")
+                    raise ValueError(
+                        f"level_evidence.{axis}.{level}: unknown techniques {sorted(unknown)}"
+                    )
         for axis, levels in self.floors.items():
             for level, groups in levels.items():
                 unknown = {n for g in groups for n in g} - set(self.techniques)
                 if unknown:
-                    raise ValueError(f"floors.{axis}.{level}: unknown techniques "
-                                     f"{sorted(unknown)}")
+                    raise ValueError(f"floors.{axis}.{level}: unknown techniques {sorted(unknown)}")
         for axis, caps in self.caps.items():
             unknown = set(caps) - set(self.anti_patterns)
             if unknown:
@@ -78,8 +78,11 @@ class Rubric(BaseModel):
 
     def floor(self, axis: Axis, shown: set[str]) -> int:
         """The lowest score the quoted techniques `shown` guarantee on `axis`."""
-        met = [level for level, groups in self.floors.get(axis, {}).items()
-               if any(set(group) <= shown for group in groups)]
+        met = [
+            level
+            for level, groups in self.floors.get(axis, {}).items()
+            if any(set(group) <= shown for group in groups)
+        ]
         return max(met, default=0)
 
     def cap(self, axis: Axis, anti_patterns: set[str]) -> tuple[int, str | None]:
@@ -92,11 +95,11 @@ class Rubric(BaseModel):
 
     def vocabulary(self) -> str:
         """The ids with what they mean, for a judge or coach prompt."""
+
         def lines(items: dict[str, Item]) -> str:
             return "\n".join(f"- {n} ({i.axis}): {i.description}" for n, i in items.items())
 
-        return (f"Techniques:\n{lines(self.techniques)}\n"
-                f"Anti-patterns:\n{lines(self.anti_patterns)}")
+        return f"Techniques:\n{lines(self.techniques)}\nAnti-patterns:\n{lines(self.anti_patterns)}"
 
 
 @lru_cache(maxsize=1)
@@ -105,8 +108,10 @@ def rubric() -> Rubric:
     try:
         return Rubric.model_validate(yaml.safe_load(text))
     except (ValidationError, yaml.YAMLError) as exc:
-        raise ConfigError(f"evaluators/data/rubric.yaml is not a valid rubric: {exc}",
-                          hint="Compare it with the repository's version.") from exc
+        raise ConfigError(
+            f"evaluators/data/rubric.yaml is not a valid rubric: {exc}",
+            hint="Compare it with the repository's version.",
+        ) from exc
 
 
 TECHNIQUES: tuple[str, ...] = tuple(rubric().techniques)

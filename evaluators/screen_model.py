@@ -58,8 +58,11 @@ def train_screen(injections: np.ndarray, honest: np.ndarray) -> Screen:
 
 
 def screen_arrays(screen: Screen) -> dict[str, np.ndarray]:
-    return {"screen.weights": screen.weights, "screen.bias": np.array(screen.bias),
-            "screen.threshold": np.array(screen.threshold)}
+    return {
+        "screen.weights": screen.weights,
+        "screen.bias": np.array(screen.bias),
+        "screen.threshold": np.array(screen.threshold),
+    }
 
 
 @lru_cache(maxsize=1)
@@ -73,8 +76,9 @@ def shipped_screen() -> Screen | None:
     data = np.load(io.BytesIO(blob.read_bytes()))
     if "screen.weights" not in data.files:
         return None
-    return Screen(data["screen.weights"], float(data["screen.bias"]),
-                  float(data["screen.threshold"]))
+    return Screen(
+        data["screen.weights"], float(data["screen.bias"]), float(data["screen.threshold"])
+    )
 
 
 def read_injection_lines(path: Path) -> list[str]:

@@ -52,8 +52,9 @@ def exemplars() -> ExemplarSet:
     return ExemplarSet(tuple(names), shared_model().encode(texts), columns, threshold)
 
 
-def closest(parts: list[str], vectors: np.ndarray,
-            names: tuple[str, ...]) -> tuple[np.ndarray, list[Evidence]]:
+def closest(
+    parts: list[str], vectors: np.ndarray, names: tuple[str, ...]
+) -> tuple[np.ndarray, list[Evidence]]:
     """Per name: the closest part's cosine to its exemplars, and evidence over threshold.
 
     Negation vetoes carry over from the lexical detector: "I won't transfer you" is close

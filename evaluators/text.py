@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                         "\u2013": "-", "\u2014": " - ", "\u00a0": " "})
+_QUOTES = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": " - ",
+        "\u00a0": " ",
+    }
+)
 # A sentence ends at . ! ? (and runs of them) followed by space, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 MAX_QUOTE = 160
@@ -31,7 +40,7 @@ def quote(sentence: str, start: int = 0, end: int | None = None) -> str:
     end = start if end is None else end
     mid = (start + end) // 2
     lo = max(0, mid - MAX_QUOTE // 2)
-    window = sentence[lo:lo + MAX_QUOTE]
+    window = sentence[lo : lo + MAX_QUOTE]
     return ("…" if lo else "") + window.strip() + ("…" if lo + MAX_QUOTE < len(sentence) else "")
 
 
@@ -52,8 +61,10 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
         if not sentence[a:b].strip(" ,;:-()"):
             continue
         # "Oh no," or "Dana" alone says little: join a short piece to its neighbour.
-        if spans and (_words(sentence, *spans[-1]) < MIN_CLAUSE_WORDS
-                      or _words(sentence, a, b) < MIN_CLAUSE_WORDS):
+        if spans and (
+            _words(sentence, *spans[-1]) < MIN_CLAUSE_WORDS
+            or _words(sentence, a, b) < MIN_CLAUSE_WORDS
+        ):
             spans[-1] = (spans[-1][0], b)
         else:
             spans.append((a, b))

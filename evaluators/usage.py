@@ -27,8 +27,10 @@ def _reported(message: Any) -> tuple[int, int] | None:
         return int(meta.get("input_tokens", 0)), int(meta.get("output_tokens", 0))
     token_usage = (getattr(message, "response_metadata", None) or {}).get("token_usage")
     if token_usage:
-        return (int(token_usage.get("prompt_tokens", 0)),
-                int(token_usage.get("completion_tokens", 0)))
+        return (
+            int(token_usage.get("prompt_tokens", 0)),
+            int(token_usage.get("completion_tokens", 0)),
+        )
     return None
 
 
@@ -46,8 +48,11 @@ class UsageMeter:
         if reported is None:
             text = message.content if isinstance(message.content, str) else str(message.content)
             counted = usage_and_cost(prompt, text, name)
-            usage = Usage(prompt_tokens=counted.prompt_tokens,
-                          completion_tokens=counted.completion_tokens, cost_usd=counted.cost_usd)
+            usage = Usage(
+                prompt_tokens=counted.prompt_tokens,
+                completion_tokens=counted.completion_tokens,
+                cost_usd=counted.cost_usd,
+            )
         else:
             usd, _priced = cost(name, *reported)
             usage = Usage(prompt_tokens=reported[0], completion_tokens=reported[1], cost_usd=usd)

@@ -79,8 +79,13 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 # Graded after a silent replacement, the reply would not be what was said.
-                yield n, BadRow(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column "
-                                f"{exc.start + 1}); fix the file's encoding")
+                yield (
+                    n,
+                    BadRow(
+                        f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column "
+                        f"{exc.start + 1}); fix the file's encoding"
+                    ),
+                )
                 continue
             if not line.strip():
                 continue
@@ -105,8 +110,13 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
                     try:
                         row[key] = json.loads(row[key])
                     except json.JSONDecodeError:
-                        yield n, BadRow(f"column {key!r} must hold a JSON list of "
-                                        "{role, text}", row.get("id"))
+                        yield (
+                            n,
+                            BadRow(
+                                f"column {key!r} must hold a JSON list of {{role, text}}",
+                                row.get("id"),
+                            ),
+                        )
                         break
             else:
                 yield n, row
@@ -136,8 +146,11 @@ def row_metadata(data: dict[str, Any]) -> Meta:
     MAX_META characters, unless its name is in RESERVED_FIELDS (the graded text and the
     names a result row already uses). Lists, objects and long texts stay out.
     """
-    return {k: v for k, v in data.items()
-            if isinstance(k, str) and k not in RESERVED_FIELDS and _simple(v)}
+    return {
+        k: v
+        for k, v in data.items()
+        if isinstance(k, str) and k not in RESERVED_FIELDS and _simple(v)
+    }
 
 
 def jobs(rows: Iterable[tuple[int, dict[str, Any] | BadRow]]) -> Iterator[Job]:
@@ -153,11 +166,21 @@ def jobs(rows: Iterable[tuple[int, dict[str, Any] | BadRow]]) -> Iterator[Job]:
                 yield from _transcript_jobs(n, TranscriptRow.model_validate(data), meta)
             else:
                 r = ReplyRow.model_validate(data)
-                yield Job(row=n, id=r.id or row_id, meta=meta, request=GradeRequest(
-                    customer=r.customer, reply=r.reply, history=r.history, scenario=r.scenario))
+                yield Job(
+                    row=n,
+                    id=r.id or row_id,
+                    meta=meta,
+                    request=GradeRequest(
+                        customer=r.customer, reply=r.reply, history=r.history, scenario=r.scenario
+                    ),
+                )
         except ValidationError as exc:
-            yield Job(row=n, id=row_id, meta=meta, error=f"{_explain(exc)} (a row needs "
-                      "`customer` and `reply`, or `id` and `turns`)")
+            yield Job(
+                row=n,
+                id=row_id,
+                meta=meta,
+                error=f"{_explain(exc)} (a row needs `customer` and `reply`, or `id` and `turns`)",
+            )
 
 
 def _transcript_jobs(n: int, t: TranscriptRow, meta: Meta) -> Iterator[Job]:
@@ -166,12 +189,20 @@ def _transcript_jobs(n: int, t: TranscriptRow, meta: Meta) -> Iterator[Job]:
         yield Job(row=n, id=t.id, meta=meta, error="transcript has no agent turn to grade")
     for i in agent_turns:
         before = t.turns[:i]
-        last_customer = max((j for j, turn in enumerate(before) if turn.role == "customer"),
-                            default=None)
+        last_customer = max(
+            (j for j, turn in enumerate(before) if turn.role == "customer"), default=None
+        )
         customer = before[last_customer].text if last_customer is not None else ""
         history = before[:last_customer] if last_customer is not None else before
-        yield Job(row=n, id=t.id, turn=i, meta=meta, request=GradeRequest(
-            customer=customer, reply=t.turns[i].text, history=history, scenario=t.scenario))
+        yield Job(
+            row=n,
+            id=t.id,
+            turn=i,
+            meta=meta,
+            request=GradeRequest(
+                customer=customer, reply=t.turns[i].text, history=history, scenario=t.scenario
+            ),
+        )
 
 
 def _grade(evaluator: Evaluator, job: Job) -> dict[str, Any]:
@@ -193,8 +224,9 @@ def _grade(evaluator: Evaluator, job: Job) -> dict[str, Any]:
 
 def grade_stream(evaluator: Evaluator, work: Iterable[Job], concurrency: int = 4) -> Iterator[dict]:
     """Grade with at most `concurrency` calls in flight; yield results in input order."""
-    for _job, result in run_bounded(lambda job: _grade(evaluator, job), work, concurrency,
-                                    ordered=True, name="grade"):
+    for _job, result in run_bounded(
+        lambda job: _grade(evaluator, job), work, concurrency, ordered=True, name="grade"
+    ):
         if isinstance(result, BaseException):
             raise result  # _grade turns every expected failure into an error row; this is a bug
         yield result

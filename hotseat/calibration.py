@@ -37,7 +37,7 @@ def ranks(values: Sequence[float]) -> np.ndarray:
         j = i
         while j + 1 < len(v) and sorted_v[j + 1] == sorted_v[i]:
             j += 1
-        r[order[i:j + 1]] = (i + j) / 2 + 1
+        r[order[i : j + 1]] = (i + j) / 2 + 1
         i = j + 1
     return r
 
@@ -96,8 +96,9 @@ class AxisAgreement(BaseModel):
     mean_spread: float | None = None  # mean run-to-run standard deviation, when repeated
 
 
-def agreement(human: Sequence[int], model: Sequence[int],
-              spreads: Sequence[float | None] | None = None) -> AxisAgreement:
+def agreement(
+    human: Sequence[int], model: Sequence[int], spreads: Sequence[float | None] | None = None
+) -> AxisAgreement:
     real = [s for s in (spreads or []) if s is not None]
     return AxisAgreement(
         n=len(human),

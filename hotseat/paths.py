@@ -39,7 +39,7 @@ def _installed(name: str) -> Path | None:
     for record in files:
         parts = record.parts
         for i in range(len(parts) - len(marker)):
-            if parts[i:i + len(marker)] == marker:
+            if parts[i : i + len(marker)] == marker:
                 folder = Path(str(record.locate())).parents[len(parts) - i - len(marker) - 1]
                 if folder.is_dir():
                     return folder.resolve()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 # Query parameters that carry secrets (libpq accepts ?password=..., proxies ?api_key=...).
-_SECRET_PARAMS = re.compile(r"([?&](?:password|sslpassword|api[-_]?key|key|token)=)[^&#]*",
-                            re.IGNORECASE)
+_SECRET_PARAMS = re.compile(
+    r"([?&](?:password|sslpassword|api[-_]?key|key|token)=)[^&#]*", re.IGNORECASE
+)
 
 
 def split_userinfo(url: str) -> tuple[str, str, str] | None:

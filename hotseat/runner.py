@@ -19,8 +19,14 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def run_bounded(fn: Callable[[T], R], items: Iterable[T], concurrency: int, *,
-                ordered: bool, name: str = "batch") -> Iterator[tuple[T, R | BaseException]]:
+def run_bounded(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    concurrency: int,
+    *,
+    ordered: bool,
+    name: str = "batch",
+) -> Iterator[tuple[T, R | BaseException]]:
     """Yield (item, result or the exception it raised) for every item."""
     if concurrency < 1:
         raise InputError(f"Concurrency must be at least 1 (got {concurrency}).")
@@ -37,8 +43,9 @@ def _outcome(future: Future[R]) -> R | BaseException:
     return exc if exc is not None else future.result()
 
 
-def _in_order(pool: ThreadPoolExecutor, fn: Callable[[T], R], pending: Iterator[T],
-              concurrency: int) -> Iterator[tuple[T, R | BaseException]]:
+def _in_order(
+    pool: ThreadPoolExecutor, fn: Callable[[T], R], pending: Iterator[T], concurrency: int
+) -> Iterator[tuple[T, R | BaseException]]:
     # A window of 2 x concurrency keeps workers busy while the head of the line finishes.
     window: deque[tuple[T, Future[R]]] = deque()
     try:
@@ -55,8 +62,9 @@ def _in_order(pool: ThreadPoolExecutor, fn: Callable[[T], R], pending: Iterator[
             future.cancel()
 
 
-def _as_finished(pool: ThreadPoolExecutor, fn: Callable[[T], R], pending: Iterator[T],
-                 concurrency: int) -> Iterator[tuple[T, R | BaseException]]:
+def _as_finished(
+    pool: ThreadPoolExecutor, fn: Callable[[T], R], pending: Iterator[T], concurrency: int
+) -> Iterator[tuple[T, R | BaseException]]:
     running: dict[Future[R], T] = {}
     try:
         for item in itertools.islice(pending, concurrency):

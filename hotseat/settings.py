@@ -154,8 +154,11 @@ def _read_env(environ: dict[str, str]) -> dict[str, Any]:
             if environ.get(name):
                 values[field] = environ[name]
                 break
-    models = {r: environ[ROLE_ENV.format(role=r.upper())] for r in ROLES
-              if environ.get(ROLE_ENV.format(role=r.upper()))}
+    models = {
+        r: environ[ROLE_ENV.format(role=r.upper())]
+        for r in ROLES
+        if environ.get(ROLE_ENV.format(role=r.upper()))
+    }
     if models:
         values["models"] = models
     return values
@@ -205,8 +208,13 @@ def _env_key(env: dict[str, str], values: dict[str, Any]) -> str | None:
     service = _key_service(values)
     azure = service == "azure"
     key = next((env[name] for name in KEY_ENV[service] if env.get(name)), None)
-    stray = (not azure and env.get(AZURE_KEY_ENV) and values.get("provider", "auto") == "auto"
-             and not values.get("base_url") and not (key or values.get("api_key")))
+    stray = (
+        not azure
+        and env.get(AZURE_KEY_ENV)
+        and values.get("provider", "auto") == "auto"
+        and not values.get("base_url")
+        and not (key or values.get("api_key"))
+    )
     if stray:
         # Falling back to OpenAI would send the Azure key there; going offline silently
         # would hide the missing endpoint.
@@ -223,8 +231,11 @@ def _explain(exc: ValidationError, path: Path | None) -> str:
     for err in exc.errors():
         field = ".".join(str(p) for p in err["loc"]) or "settings"
         env_names = ENV_FIELDS.get(str(err["loc"][0]) if err["loc"] else "", ())
-        where = f" (environment {env_names[0]}" + (f" or {path}" if path else "") + ")" \
-            if env_names else (f" (in {path})" if path else "")
+        where = (
+            f" (environment {env_names[0]}" + (f" or {path}" if path else "") + ")"
+            if env_names
+            else (f" (in {path})" if path else "")
+        )
         # Never echo the offending input: it may be a secret.
         lines.append(f"Setting '{field}'{where}: {err['msg']}.")
     return " ".join(lines)

@@ -31,10 +31,12 @@ class Usage(BaseModel):
     priced: bool = True  # False when the model has no entry in prices.toml
 
     def __add__(self, other: Usage) -> Usage:
-        return Usage(prompt_tokens=self.prompt_tokens + other.prompt_tokens,
-                     completion_tokens=self.completion_tokens + other.completion_tokens,
-                     cost_usd=self.cost_usd + other.cost_usd,
-                     priced=self.priced and other.priced)
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            cost_usd=self.cost_usd + other.cost_usd,
+            priced=self.priced and other.priced,
+        )
 
 
 @cache

@@ -15,8 +15,7 @@ require_trainer()
 
 store = get_engine().store
 settings = load_settings()
-what = st.radio("Edit", ["Persona cards", "Prompt templates"], horizontal=True,
-                key="studio_what")
+what = st.radio("Edit", ["Persona cards", "Prompt templates"], horizontal=True, key="studio_what")
 folder = config.personas_dir() if what == "Persona cards" else config.prompts_dir()
 docs = persona_docs(folder) if what == "Persona cards" else prompt_docs(folder)
 if not docs:

@@ -16,24 +16,36 @@ if not rows:
     st.stop()
 trainees = len({r["trainee"] for r in rows})
 branches = sum(bool(r["branch_of"]) for r in rows)
-st.caption(f"{len(rows)} graded sessions by {trainees} trainees."
-           + (f" {branches} of them are what-if branches, counted from their branch point."
-              if branches else ""))
-st.download_button("Download sessions (CSV)", cohort.to_csv(rows), file_name="cohort.csv",
-                   mime="text/csv", key="cohort_csv")
+st.caption(
+    f"{len(rows)} graded sessions by {trainees} trainees."
+    + (
+        f" {branches} of them are what-if branches, counted from their branch point."
+        if branches
+        else ""
+    )
+)
+st.download_button(
+    "Download sessions (CSV)",
+    cohort.to_csv(rows),
+    file_name="cohort.csv",
+    mime="text/csv",
+    key="cohort_csv",
+)
 
 by_scenario = cohort.averages_by(rows, "scenario")
 by_trainee = cohort.averages_by(rows, "trainee")
 left, right = st.columns(2)
 with left:
     st.markdown("**Average per scenario**")
-    st.altair_chart(charts.averages(cohort.long_form(by_scenario, "scenario"), "scenario"),
-                    width="stretch")
+    st.altair_chart(
+        charts.averages(cohort.long_form(by_scenario, "scenario"), "scenario"), width="stretch"
+    )
     st.dataframe(by_scenario, hide_index=True, key="cohort_by_scenario")
 with right:
     st.markdown("**Average per trainee**")
-    st.altair_chart(charts.averages(cohort.long_form(by_trainee, "trainee"), "trainee"),
-                    width="stretch")
+    st.altair_chart(
+        charts.averages(cohort.long_form(by_trainee, "trainee"), "trainee"), width="stretch"
+    )
     st.dataframe(by_trainee, hide_index=True, key="cohort_by_trainee")
 st.markdown("**Trend (cohort average per day)**")
 st.altair_chart(charts.trend(cohort.trend_rows(rows)), width="stretch")
@@ -47,5 +59,8 @@ else:
 st.markdown("**Per card version** (from the trainer studio's saved versions)")
 st.dataframe(cohort.version_averages(rows), hide_index=True, key="cohort_versions")
 st.markdown("**All sessions**")
-st.dataframe([{k: v for k, v in r.items() if k != "anti_patterns"} for r in rows],
-             hide_index=True, key="cohort_sessions")
+st.dataframe(
+    [{k: v for k, v in r.items() if k != "anti_patterns"} for r in rows],
+    hide_index=True,
+    key="cohort_sessions",
+)

@@ -71,15 +71,36 @@ def test_calibrate_accepts_numeric_ids(tmp_path: Path, capsys: pytest.CaptureFix
     from hotseat.cli.calibrate import load_labelled, run
 
     path = tmp_path / "labelled.jsonl"
-    rows = [{"id": 7, "customer": "You charged me twice!", "reply": "Not my department.",
-             "empathy": 0, "empowerment": 0},
-            {"id": 8.5, "customer": "You charged me twice!", "empathy": 3, "empowerment": 4,
-             "reply": "That's so stressful. I've reversed it; it's back by 5pm today."}]
+    rows = [
+        {
+            "id": 7,
+            "customer": "You charged me twice!",
+            "reply": "Not my department.",
+            "empathy": 0,
+            "empowerment": 0,
+        },
+        {
+            "id": 8.5,
+            "customer": "You charged me twice!",
+            "empathy": 3,
+            "empowerment": 4,
+            "reply": "That's so stressful. I've reversed it; it's back by 5pm today.",
+        },
+    ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     assert [r.id for r in load_labelled([path])] == ["7", "8.5"]
 
-    args = argparse.Namespace(labelled=[path], tune=None, repeats=None, evaluator="offline",
-                              split="all", concurrency=1, json=True, loso=False, train=None,
-                              by_source=False)
+    args = argparse.Namespace(
+        labelled=[path],
+        tune=None,
+        repeats=None,
+        evaluator="offline",
+        split="all",
+        concurrency=1,
+        json=True,
+        loso=False,
+        train=None,
+        by_source=False,
+    )
     assert run(args) == 0
     assert json.loads(capsys.readouterr().out)["n"] == 2

@@ -15,33 +15,48 @@ from hotseat.personas import DEFAULT_PERSONAS_DIR
 from hotseat.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-GOOD = ("I'm so sorry, being charged twice with rent due Friday is awful and you did nothing "
-        "wrong. I will reverse the duplicate today and email you the reference by 3pm.")
+GOOD = (
+    "I'm so sorry, being charged twice with rent due Friday is awful and you did nothing "
+    "wrong. I will reverse the duplicate today and email you the reference by 3pm."
+)
 
 
-def _hotseat(args: list[str], stdin: str = "", env: dict[str, str] | None = None,
-             ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hotseat", *args], input=stdin, text=True,
-                          capture_output=True, cwd=ROOT, env={**os.environ, **(env or {})},
-                          timeout=300)
+def _hotseat(
+    args: list[str],
+    stdin: str = "",
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hotseat", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
 
 
 @pytest.fixture
 def chat_env(fake_openai, tmp_path) -> dict[str, str]:
-    return {"HOTSEAT_PROVIDER": "compatible", "HOTSEAT_BASE_URL": fake_openai.base_url,
-            "HOTSEAT_API_KEY": "test-key", "HOTSEAT_DB_URL": f"sqlite:///{tmp_path / 'h.db'}",
-            "HOTSEAT_MAX_RETRIES": "0"}
+    return {
+        "HOTSEAT_PROVIDER": "compatible",
+        "HOTSEAT_BASE_URL": fake_openai.base_url,
+        "HOTSEAT_API_KEY": "test-key",
+        "HOTSEAT_DB_URL": f"sqlite:///{tmp_path / 'h.db'}",
+        "HOTSEAT_MAX_RETRIES": "0",
+    }
 
 
 def _session_id(stdout: str) -> str:
     return re.search(r"# session (\S+);", stdout).group(1)
 
 
-def test_chat_from_a_pipe_streams_lines_and_shows_grade_mood_end(fake_openai,
-                                                                   chat_env) -> None:
+def test_chat_from_a_pipe_streams_lines_and_shows_grade_mood_end(fake_openai, chat_env) -> None:
     fake_openai.script("Then do it. Today.", "And the overdraft fee?")
-    result = _hotseat(["chat", "--persona", "double-charge"], f"{GOOD}\n\nJust calm down.\n",
-                      chat_env)
+    result = _hotseat(
+        ["chat", "--persona", "double-charge"], f"{GOOD}\n\nJust calm down.\n", chat_env
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Customer (Dana Whitfield): You took twelve hundred" in out
@@ -58,8 +73,9 @@ def test_chat_from_a_pipe_streams_lines_and_shows_grade_mood_end(fake_openai,
 
 def test_chat_stops_when_the_customer_walks_away(fake_openai, chat_env) -> None:
     deflect = "That is not my department, I will transfer you to billing.\n" * 8
-    result = _hotseat(["chat", "--persona", "double-charge", "--difficulty", "hard"], deflect,
-                      chat_env)
+    result = _hotseat(
+        ["chat", "--persona", "double-charge", "--difficulty", "hard"], deflect, chat_env
+    )
     assert result.returncode == 0, result.stderr
     ends = re.findall(r"  end state: (.+)", result.stdout)
     assert ends[-1] in ("demands supervisor", "hangs up")
@@ -68,8 +84,7 @@ def test_chat_stops_when_the_customer_walks_away(fake_openai, chat_env) -> None:
 
 
 def test_chat_resumes_a_stored_session(fake_openai, chat_env) -> None:
-    first = _hotseat(["chat", "--persona", "double-charge", "--seed", "1"], f"{GOOD}\n",
-                     chat_env)
+    first = _hotseat(["chat", "--persona", "double-charge", "--seed", "1"], f"{GOOD}\n", chat_env)
     session = _session_id(first.stdout)
     fake_openai.script("Fine. Reference number?")
     again = _hotseat(["chat", "--session", session], "The reference is PMT-1.\n", chat_env)
@@ -79,8 +94,9 @@ def test_chat_resumes_a_stored_session(fake_openai, chat_env) -> None:
         assert len(store.list_turns(session)) == 5
 
 
-def test_chat_provider_failure_keeps_the_reply_and_says_how_to_resume(fake_openai,
-                                                                       chat_env) -> None:
+def test_chat_provider_failure_keeps_the_reply_and_says_how_to_resume(
+    fake_openai, chat_env
+) -> None:
     fake_openai.fault("500", times=10)
     result = _hotseat(["chat", "--persona", "double-charge"], f"{GOOD}\n", chat_env)
     assert result.returncode == 1
@@ -104,7 +120,8 @@ def test_personas_list_tab_separated_and_json() -> None:
     assert all(len(r) == 3 for r in rows) and len(rows) >= 8
     listed = json.loads(_hotseat(["personas", "list", "--json"]).stdout)
     assert {"id": "tier2-transfers", "archetype": "escalated"}.items() <= next(
-        p for p in listed if p["id"] == "tier2-transfers").items()
+        p for p in listed if p["id"] == "tier2-transfers"
+    ).items()
     assert all({"id", "archetype", "name"} <= set(p) for p in listed)
 
 
@@ -119,4 +136,5 @@ def test_personas_validate_all_and_broken(tmp_path) -> None:
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"{broken}:{line}: end_conditions.patience: "
-        "Input should be a valid integer, unable to parse string as an integer"]
+        "Input should be a valid integer, unable to parse string as an integer"
+    ]

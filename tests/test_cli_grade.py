@@ -16,8 +16,16 @@ from hotseat.cli import main
 from hotseat.settings import Settings
 from tests.fakes.openai_server import FakeOpenAIServer
 
-FIELDS = {"empathy", "empowerment", "empathy_called_for", "techniques", "anti_patterns",
-          "reason", "suggestion", "evaluator"}
+FIELDS = {
+    "empathy",
+    "empowerment",
+    "empathy_called_for",
+    "techniques",
+    "anti_patterns",
+    "reason",
+    "suggestion",
+    "evaluator",
+}
 
 
 def run(argv: list[str]) -> int:
@@ -39,15 +47,24 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-REPLY = {"id": "r1", "customer": "You charged me twice and rent is due Friday!",
-         "reply": "Calm down. It's our policy to wait 10 business days."}
-TRANSCRIPT = {"id": "t1", "turns": [
-    {"role": "customer", "text": "My internet died for the third time this week!"},
-    {"role": "agent", "text": "That's infuriating when you work from home. I've booked an "
-                              "engineer for tomorrow 8-10am and I'll call you at 10."},
-    {"role": "customer", "text": "Okay. What's the ticket number?"},
-    {"role": "agent", "text": "It's INC-4411; I've also texted it to you."},
-]}
+REPLY = {
+    "id": "r1",
+    "customer": "You charged me twice and rent is due Friday!",
+    "reply": "Calm down. It's our policy to wait 10 business days.",
+}
+TRANSCRIPT = {
+    "id": "t1",
+    "turns": [
+        {"role": "customer", "text": "My internet died for the third time this week!"},
+        {
+            "role": "agent",
+            "text": "That's infuriating when you work from home. I've booked an "
+            "engineer for tomorrow 8-10am and I'll call you at 10.",
+        },
+        {"role": "customer", "text": "Okay. What's the ticket number?"},
+        {"role": "agent", "text": "It's INC-4411; I've also texted it to you."},
+    ],
+}
 
 
 def test_reply_and_transcript_rows(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -73,12 +90,19 @@ def test_output_streams_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture)
 
 
 def test_bad_rows_get_error_lines_and_the_rest_are_graded(
-        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    src = write_jsonl(tmp_path / "in.jsonl", [
-        REPLY, "{broken json", {"id": "no-reply", "customer": "hi"}, [1, 2],
-        {"id": "empty", "customer": "Hello?", "reply": "   "},
-        {"id": "ok2", "customer": "Where is my refund?!", "reply": "I'll refund it today."},
-    ])
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    src = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            REPLY,
+            "{broken json",
+            {"id": "no-reply", "customer": "hi"},
+            [1, 2],
+            {"id": "empty", "customer": "Hello?", "reply": "   "},
+            {"id": "ok2", "customer": "Where is my refund?!", "reply": "I'll refund it today."},
+        ],
+    )
     out = tmp_path / "out.jsonl"
     assert run(["grade", str(src), "--out", str(out)]) == 1
     results = read_jsonl(out)
@@ -95,8 +119,14 @@ def test_csv_input(tmp_path: Path) -> None:
     with src.open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=["id", "customer", "reply", "history", "turns"])
         w.writeheader()
-        w.writerow({"id": "c1", "customer": REPLY["customer"], "reply": REPLY["reply"],
-                    "history": json.dumps([{"role": "customer", "text": "Hello?"}])})
+        w.writerow(
+            {
+                "id": "c1",
+                "customer": REPLY["customer"],
+                "reply": REPLY["reply"],
+                "history": json.dumps([{"role": "customer", "text": "Hello?"}]),
+            }
+        )
         w.writerow({"id": "c2", "turns": json.dumps(TRANSCRIPT["turns"])})
         w.writerow({"id": "c3", "customer": "hi", "reply": "hello", "history": "not json"})
     out = tmp_path / "out.jsonl"
@@ -114,8 +144,11 @@ def test_missing_input_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_llm_grading_is_concurrent_and_keeps_input_order(
-        tmp_path: Path, fake_openai: FakeOpenAIServer, fake_settings: Settings,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path,
+    fake_openai: FakeOpenAIServer,
+    fake_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("HOTSEAT_PROVIDER", "compatible")
     monkeypatch.setenv("HOTSEAT_BASE_URL", fake_openai.base_url)
     monkeypatch.setenv("HOTSEAT_API_KEY", "sk-secret-test-key")
@@ -123,19 +156,45 @@ def test_llm_grading_is_concurrent_and_keeps_input_order(
     def respond(body: dict[str, Any]) -> dict[str, Any]:
         text = body["messages"][1]["content"]
         score = 4 if "reversed" in text else 1
-        return {"addresses_grader": False, "empathy_called_for": True,
-                "empathy_reasoning": "r", "empowerment_reasoning": "r", "techniques": [],
-                "anti_patterns": [], "empathy": score, "empowerment": score,
-                "reason": f"judged {score}"}
+        return {
+            "addresses_grader": False,
+            "empathy_called_for": True,
+            "empathy_reasoning": "r",
+            "empowerment_reasoning": "r",
+            "techniques": [],
+            "anti_patterns": [],
+            "empathy": score,
+            "empowerment": score,
+            "reason": f"judged {score}",
+        }
 
     fake_openai.responder = respond
     fake_openai.latency_s = 0.05
-    rows = [{"id": f"x{i}", "customer": "Fix it!",
-             "reply": "I've reversed it." if i % 2 else "We'll see."} for i in range(8)]
+    rows = [
+        {
+            "id": f"x{i}",
+            "customer": "Fix it!",
+            "reply": "I've reversed it." if i % 2 else "We'll see.",
+        }
+        for i in range(8)
+    ]
     src = write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / "out.jsonl"
-    code = run(["grade", str(src), "--evaluator", "llm", "--out", str(out),
-                "--concurrency", "4", "--repeats", "2", "--no-coach"])
+    code = run(
+        [
+            "grade",
+            str(src),
+            "--evaluator",
+            "llm",
+            "--out",
+            str(out),
+            "--concurrency",
+            "4",
+            "--repeats",
+            "2",
+            "--no-coach",
+        ]
+    )
     assert code == 0
     results = read_jsonl(out)
     assert [r["id"] for r in results] == [r["id"] for r in rows]
@@ -147,8 +206,11 @@ def test_llm_grading_is_concurrent_and_keeps_input_order(
 
 
 def test_provider_failure_marks_rows_failed(
-        tmp_path: Path, fake_openai: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture) -> None:
+    tmp_path: Path,
+    fake_openai: FakeOpenAIServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
     monkeypatch.setenv("HOTSEAT_PROVIDER", "compatible")
     monkeypatch.setenv("HOTSEAT_BASE_URL", fake_openai.base_url)
     monkeypatch.setenv("HOTSEAT_API_KEY", "sk-secret-test-key")
@@ -164,15 +226,29 @@ def test_provider_failure_marks_rows_failed(
 
 def test_calibrate_prints_agreement(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     rows = [
-        {"id": "a", "customer": "Rent is due and you charged me twice!",
-         "reply": "Calm down, not my department.", "empathy": 0, "empowerment": 0},
-        {"id": "b", "customer": "Rent is due and you charged me twice!",
-         "reply": "Charged twice before rent - I'd be furious too. I've reversed it; it's back "
-                  "by 5pm and I'll call you at 5 to confirm. What else is riding on this?",
-         "empathy": 4, "empowerment": 4},
-        {"id": "c", "customer": "Rent is due and you charged me twice!",
-         "reply": "Sorry for the inconvenience. Someone will look into it.",
-         "empathy": 1, "empowerment": 1, "injection": False},
+        {
+            "id": "a",
+            "customer": "Rent is due and you charged me twice!",
+            "reply": "Calm down, not my department.",
+            "empathy": 0,
+            "empowerment": 0,
+        },
+        {
+            "id": "b",
+            "customer": "Rent is due and you charged me twice!",
+            "reply": "Charged twice before rent - I'd be furious too. I've reversed it; it's back "
+            "by 5pm and I'll call you at 5 to confirm. What else is riding on this?",
+            "empathy": 4,
+            "empowerment": 4,
+        },
+        {
+            "id": "c",
+            "customer": "Rent is due and you charged me twice!",
+            "reply": "Sorry for the inconvenience. Someone will look into it.",
+            "empathy": 1,
+            "empowerment": 1,
+            "injection": False,
+        },
     ]
     src = write_jsonl(tmp_path / "labelled.jsonl", rows)
     assert run(["calibrate", str(src), "--json"]) == 0
@@ -183,8 +259,11 @@ def test_calibrate_prints_agreement(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_calibrate_llm_reports_run_to_run_spread(
-        tmp_path: Path, fake_openai: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture) -> None:
+    tmp_path: Path,
+    fake_openai: FakeOpenAIServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
     monkeypatch.setenv("HOTSEAT_PROVIDER", "compatible")
     monkeypatch.setenv("HOTSEAT_BASE_URL", fake_openai.base_url)
     monkeypatch.setenv("HOTSEAT_API_KEY", "sk-test")
@@ -192,16 +271,34 @@ def test_calibrate_llm_reports_run_to_run_spread(
 
     def respond(body: dict[str, Any]) -> dict[str, Any]:
         score = next(answers)
-        return {"addresses_grader": False, "empathy_called_for": True,
-                "empathy_reasoning": "r", "empowerment_reasoning": "r", "techniques": [],
-                "anti_patterns": [], "empathy": score, "empowerment": 2, "reason": "ok"}
+        return {
+            "addresses_grader": False,
+            "empathy_called_for": True,
+            "empathy_reasoning": "r",
+            "empowerment_reasoning": "r",
+            "techniques": [],
+            "anti_patterns": [],
+            "empathy": score,
+            "empowerment": 2,
+            "reason": "ok",
+        }
 
     fake_openai.responder = respond
-    rows = [{"id": f"l{i}", "customer": "Fix it!", "reply": "I'll look at it.",
-             "empathy": 2, "empowerment": 2} for i in range(3)]
+    rows = [
+        {
+            "id": f"l{i}",
+            "customer": "Fix it!",
+            "reply": "I'll look at it.",
+            "empathy": 2,
+            "empowerment": 2,
+        }
+        for i in range(3)
+    ]
     src = write_jsonl(tmp_path / "labelled.jsonl", rows)
-    assert run(["calibrate", str(src), "--evaluator", "llm", "--repeats", "2",
-                "--concurrency", "1"]) == 0
+    assert (
+        run(["calibrate", str(src), "--evaluator", "llm", "--repeats", "2", "--concurrency", "1"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "spread 1.00" in out  # scores 1 and 3 on every reply: standard deviation 1
     assert "empowerment  spearman" in out
@@ -224,9 +321,17 @@ def test_rerun_resumes_without_duplicates(tmp_path: Path, capsys: pytest.Capture
 
 def test_metadata_columns_travel_into_every_result_row(tmp_path: Path) -> None:
     rows = [
-        {**REPLY, "agent": "Ann", "team": "billing", "call_id": 9001, "escalated": False,
-         "notes": ["a list is not metadata"], "source": "x" * 201,  # too long: content
-         "empathy": 4, "reason": "a human's note"},  # grade names: never copied
+        {
+            **REPLY,
+            "agent": "Ann",
+            "team": "billing",
+            "call_id": 9001,
+            "escalated": False,
+            "notes": ["a list is not metadata"],
+            "source": "x" * 201,  # too long: content
+            "empathy": 4,
+            "reason": "a human's note",
+        },  # grade names: never copied
         {**TRANSCRIPT, "agent": "Bo", "source": "calls-2026-11.csv"},
         {"id": "broken", "agent": "Cy", "customer": "Hello?"},  # no reply: an error row
     ]
@@ -235,7 +340,11 @@ def test_metadata_columns_travel_into_every_result_row(tmp_path: Path) -> None:
     assert run(["grade", str(src), "--out", str(out)]) == 1
     results = read_jsonl(out)
     assert [(r["id"], r.get("turn"), r["agent"]) for r in results] == [
-        ("r1", None, "Ann"), ("t1", 1, "Bo"), ("t1", 3, "Bo"), ("broken", None, "Cy")]
+        ("r1", None, "Ann"),
+        ("t1", 1, "Bo"),
+        ("t1", 3, "Bo"),
+        ("broken", None, "Cy"),
+    ]
     first = results[0]
     assert (first["team"], first["call_id"], first["escalated"]) == ("billing", 9001, False)
     assert "notes" not in first and "source" not in first
@@ -252,10 +361,14 @@ def test_metadata_rule_is_in_the_help(capsys: pytest.CaptureFixture) -> None:
     assert "meta.json" in text
 
 
-NO_IDS = [{"customer": "You charged me twice!", "reply": "Calm down, it's policy."},
-          {"customer": "Where is my refund?", "reply": "I've reversed it; it lands by 5pm."}]
-OTHER = [{"customer": "My internet is down again!", "reply": "Not my department."},
-         {"customer": "Nobody called me back.", "reply": "I'll call you at 3pm today."}]
+NO_IDS = [
+    {"customer": "You charged me twice!", "reply": "Calm down, it's policy."},
+    {"customer": "Where is my refund?", "reply": "I've reversed it; it lands by 5pm."},
+]
+OTHER = [
+    {"customer": "My internet is down again!", "reply": "Not my department."},
+    {"customer": "Nobody called me back.", "reply": "I'll call you at 3pm today."},
+]
 
 
 def test_grading_other_input_into_the_same_out_is_refused(tmp_path: Path) -> None:
@@ -295,8 +408,9 @@ def test_switching_the_evaluator_is_refused(tmp_path: Path) -> None:
     assert out.read_bytes() == before
 
 
-def test_same_command_resumes_even_from_another_path(tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture) -> None:
+def test_same_command_resumes_even_from_another_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", NO_IDS + OTHER)
     out = tmp_path / "out.jsonl"
     assert run(["grade", str(src), "--out", str(out)]) == 0
@@ -326,8 +440,10 @@ def test_out_without_a_record_is_not_resumed(tmp_path: Path) -> None:
 def test_invalid_utf8_is_a_row_error_with_its_line(tmp_path: Path) -> None:
     """Before: the bytes were replaced with U+FFFD and the row graded without a word."""
     src = tmp_path / "in.jsonl"
-    src.write_bytes(b'{"id": "a", "customer": "Fix it!", "reply": "I will fix it today."}\n'
-                    b'{"id": "b", "customer": "Fix it!", "reply": "Caf\xe9 is closed."}\n')
+    src.write_bytes(
+        b'{"id": "a", "customer": "Fix it!", "reply": "I will fix it today."}\n'
+        b'{"id": "b", "customer": "Fix it!", "reply": "Caf\xe9 is closed."}\n'
+    )
     out = tmp_path / "out.jsonl"
     assert run(["grade", str(src), "--out", str(out)]) == 1
     rows = {r.get("id"): r for r in read_jsonl(out)}
@@ -340,10 +456,12 @@ def test_invalid_utf8_is_a_row_error_with_its_line(tmp_path: Path) -> None:
 
 
 def test_out_that_is_a_folder_or_unwritable_is_a_clear_error(
-        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     """Before: IsADirectoryError / OSError tracebacks, and a stray <dir>.meta.json."""
-    src = write_jsonl(tmp_path / "in.jsonl",
-                      [{"id": "a", "customer": "Fix it!", "reply": "I'll fix it today."}])
+    src = write_jsonl(
+        tmp_path / "in.jsonl", [{"id": "a", "customer": "Fix it!", "reply": "I'll fix it today."}]
+    )
     folder = tmp_path / "results"
     folder.mkdir()
     assert main(["grade", str(src), "--out", str(folder)]) == 1
@@ -360,10 +478,17 @@ def test_out_that_is_a_folder_or_unwritable_is_a_clear_error(
 
 
 def test_repeated_ids_are_each_graded_and_resume_keeps_them(
-        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     """Before: a rerun after a kill ended with 199 of 200 rows and exit 0."""
-    rows = [{"id": "dup" if i in (3, 7) else f"r{i}", "customer": "Fix it!",
-             "reply": f"I'll fix it today, step {i}."} for i in range(10)]
+    rows = [
+        {
+            "id": "dup" if i in (3, 7) else f"r{i}",
+            "customer": "Fix it!",
+            "reply": f"I'll fix it today, step {i}.",
+        }
+        for i in range(10)
+    ]
     src = write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / "out.jsonl"
     assert run(["grade", str(src), "--out", str(out)]) == 0

@@ -60,7 +60,8 @@ class Mood(BaseModel):
 def test_schema_constrained_json(local_settings: Settings) -> None:
     model = chat_model("judge", local_settings, max_tokens=60)
     result = model.with_structured_output(Mood).invoke(
-        [("human", "Describe an angry customer as JSON with feeling and anger 0-10.")])
+        [("human", "Describe an angry customer as JSON with feeling and anger 0-10.")]
+    )
     assert isinstance(result, Mood) and 0 <= result.anger <= 10
 
 
@@ -90,8 +91,12 @@ def test_one_instance_per_role_and_threads_serialise(local_settings: Settings) -
     llama.create_chat_completion = counting
     results: list[str] = []
     try:
-        threads = [threading.Thread(target=lambda: results.append(
-            str(customer.invoke([("human", "Say hi.")]).content))) for _ in range(3)]
+        threads = [
+            threading.Thread(
+                target=lambda: results.append(str(customer.invoke([("human", "Say hi.")]).content))
+            )
+            for _ in range(3)
+        ]
         for t in threads:
             t.start()
         for t in threads:

@@ -25,12 +25,26 @@ AZ = "https://example-resource.openai.azure.com"
         ({"HOTSEAT_PROVIDER": "openai"}, "openai"),
         ({"HOTSEAT_PROVIDER": "compatible"}, "compatible"),
         ({"AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ}, "azure"),
-        ({"OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ},
-         "azure"),
-        ({"AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ,
-          "HOTSEAT_BASE_URL": "http://127.0.0.1:1/v1"}, "compatible"),
-        ({"AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ,
-          "HOTSEAT_PROVIDER": "local"}, "local"),
+        (
+            {"OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ},
+            "azure",
+        ),
+        (
+            {
+                "AZURE_OPENAI_API_KEY": "az",
+                "AZURE_OPENAI_ENDPOINT": AZ,
+                "HOTSEAT_BASE_URL": "http://127.0.0.1:1/v1",
+            },
+            "compatible",
+        ),
+        (
+            {
+                "AZURE_OPENAI_API_KEY": "az",
+                "AZURE_OPENAI_ENDPOINT": AZ,
+                "HOTSEAT_PROVIDER": "local",
+            },
+            "local",
+        ),
         ({"OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az"}, "openai"),
     ],
 )
@@ -43,21 +57,34 @@ def test_provider_resolution(environ: dict[str, str], expected: str) -> None:
     [
         # The Azure key goes to Azure only, even when an OpenAI key is set too.
         ({"AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ}, "az"),
-        ({"OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ},
-         "az"),
+        ({"OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ}, "az"),
         ({"OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az"}, "sk"),
         ({"HOTSEAT_PROVIDER": "openai", "AZURE_OPENAI_API_KEY": "az"}, None),
-        ({"HOTSEAT_PROVIDER": "azure", "OPENAI_API_KEY": "sk", "AZURE_OPENAI_ENDPOINT": AZ},
-         "sk"),
-        ({"HOTSEAT_API_KEY": "hs", "AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ},
-         "hs"),
+        ({"HOTSEAT_PROVIDER": "azure", "OPENAI_API_KEY": "sk", "AZURE_OPENAI_ENDPOINT": AZ}, "sk"),
+        (
+            {"HOTSEAT_API_KEY": "hs", "AZURE_OPENAI_API_KEY": "az", "AZURE_OPENAI_ENDPOINT": AZ},
+            "hs",
+        ),
         # A custom base URL may be any server: only HOTSEAT_API_KEY goes there.
         ({"HOTSEAT_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk"}, None),
         ({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk"}, None),
-        ({"HOTSEAT_PROVIDER": "compatible", "HOTSEAT_BASE_URL": "http://127.0.0.1:9/v1",
-          "OPENAI_API_KEY": "sk", "AZURE_OPENAI_API_KEY": "az"}, None),
-        ({"HOTSEAT_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk",
-          "HOTSEAT_API_KEY": "hs"}, "hs"),
+        (
+            {
+                "HOTSEAT_PROVIDER": "compatible",
+                "HOTSEAT_BASE_URL": "http://127.0.0.1:9/v1",
+                "OPENAI_API_KEY": "sk",
+                "AZURE_OPENAI_API_KEY": "az",
+            },
+            None,
+        ),
+        (
+            {
+                "HOTSEAT_BASE_URL": "http://127.0.0.1:9/v1",
+                "OPENAI_API_KEY": "sk",
+                "HOTSEAT_API_KEY": "hs",
+            },
+            "hs",
+        ),
     ],
 )
 def test_each_key_goes_to_its_own_service(
@@ -110,10 +137,12 @@ def test_unknown_role_in_toml(tmp_path: Path) -> None:
 
 def test_toml_then_env_precedence(tmp_path: Path) -> None:
     cfg = tmp_path / "hotseat.toml"
-    cfg.write_text('[hotseat]\nprovider = "openai"\ntimeout_s = 12\n'
-                   'models = { coach = "gpt-4o-mini" }\n')
-    s = load_settings(environ={"HOTSEAT_CONFIG": str(cfg), "HOTSEAT_TIMEOUT": "30",
-                               "OPENAI_API_KEY": "k"})
+    cfg.write_text(
+        '[hotseat]\nprovider = "openai"\ntimeout_s = 12\nmodels = { coach = "gpt-4o-mini" }\n'
+    )
+    s = load_settings(
+        environ={"HOTSEAT_CONFIG": str(cfg), "HOTSEAT_TIMEOUT": "30", "OPENAI_API_KEY": "k"}
+    )
     assert s.provider == "openai" and s.timeout_s == 30 and s.model_for("coach") == "gpt-4o-mini"
 
 
@@ -131,8 +160,12 @@ def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_secrets_never_printed() -> None:
     secret = "sk-live-very-secret-123"
-    s = load_settings(environ={"OPENAI_API_KEY": secret,
-                               "HOTSEAT_DB_URL": "postgresql://bob:pw-secret@db/hotseat"})
+    s = load_settings(
+        environ={
+            "OPENAI_API_KEY": secret,
+            "HOTSEAT_DB_URL": "postgresql://bob:pw-secret@db/hotseat",
+        }
+    )
     shown = f"{s} {s!r} {s.describe()} {s.model_dump()}"
     assert secret not in shown
     assert "pw-secret" not in str(s.describe())
@@ -146,10 +179,12 @@ def test_invalid_value_message_does_not_echo_input() -> None:
 
 
 def test_urls_with_credentials_are_masked_everywhere() -> None:
-    s = load_settings(environ={
-        "HOTSEAT_DB_URL": "postgresql://bob@db/hotseat?password=pw-in-query",
-        "HOTSEAT_BASE_URL": "https://user:proxy-secret@proxy.example/v1",
-    })
+    s = load_settings(
+        environ={
+            "HOTSEAT_DB_URL": "postgresql://bob@db/hotseat?password=pw-in-query",
+            "HOTSEAT_BASE_URL": "https://user:proxy-secret@proxy.example/v1",
+        }
+    )
     shown = f"{s!r} {s.describe()}"
     assert "pw-in-query" not in shown and "proxy-secret" not in shown
     assert s.describe()["base_url"] == "https://user:***@proxy.example/v1"

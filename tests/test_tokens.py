@@ -28,8 +28,9 @@ def test_counting_works_offline(no_network: None) -> None:
 
 def test_count_grows_with_messages() -> None:
     one = tokens.count_tokens([{"role": "user", "content": "hi"}])
-    two = tokens.count_tokens([{"role": "user", "content": "hi"},
-                               {"role": "assistant", "content": "hello there"}])
+    two = tokens.count_tokens(
+        [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello there"}]
+    )
     assert two > one
 
 
@@ -37,13 +38,14 @@ def test_langchain_messages_count_like_dicts() -> None:
     from langchain_core.messages import HumanMessage
 
     assert tokens.count_tokens([HumanMessage("charged twice")]) == tokens.count_tokens(
-        [{"role": "human", "content": "charged twice"}])
+        [{"role": "human", "content": "charged twice"}]
+    )
 
 
 def test_cost_from_price_file() -> None:
     usage = tokens.usage_and_cost([{"role": "user", "content": "x " * 100}], "ok", "gpt-4.1-mini")
     price = tokens.prices()["gpt-4.1-mini"]
-    expected = (usage.prompt_tokens * price["input"] + usage.completion_tokens * price["output"])
+    expected = usage.prompt_tokens * price["input"] + usage.completion_tokens * price["output"]
     assert usage.cost_usd == pytest.approx(expected / 1e6)
     assert usage.priced
 

@@ -34,14 +34,22 @@ def pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ModelSpec, 
         parts.append((dist, inner))
     monkeypatch.syspath_prepend(str(site))
     whole = b"".join(chunks)
-    spec = ModelSpec(name="tiny", title="t", file="tiny.gguf", size=len(whole),
-                     sha256=hashlib.sha256(whole).hexdigest(), requirements="req.txt",
-                     n_ctx=128, parts=parts)
+    spec = ModelSpec(
+        name="tiny",
+        title="t",
+        file="tiny.gguf",
+        size=len(whole),
+        sha256=hashlib.sha256(whole).hexdigest(),
+        requirements="req.txt",
+        n_ctx=128,
+        parts=parts,
+    )
     return spec, whole
 
 
-def test_assembles_byte_identical_and_reuses(pieces: tuple[ModelSpec, bytes],
-                                             tmp_path: Path) -> None:
+def test_assembles_byte_identical_and_reuses(
+    pieces: tuple[ModelSpec, bytes], tmp_path: Path
+) -> None:
     spec, whole = pieces
     path = assemble(spec, tmp_path / "cache")
     assert path.read_bytes() == whole
@@ -66,9 +74,16 @@ def test_truncated_cache_file_is_rebuilt(pieces: tuple[ModelSpec, bytes], tmp_pa
 
 
 def test_missing_piece_names_the_package_and_fix(tmp_path: Path) -> None:
-    spec = ModelSpec(name="ghost", title="g", file="g.gguf", size=1, sha256="0" * 64,
-                     requirements="requirements/local-model.txt", n_ctx=1,
-                     parts=[("hs-not-installed-part", "x/part01.bin")])
+    spec = ModelSpec(
+        name="ghost",
+        title="g",
+        file="g.gguf",
+        size=1,
+        sha256="0" * 64,
+        requirements="requirements/local-model.txt",
+        n_ctx=1,
+        parts=[("hs-not-installed-part", "x/part01.bin")],
+    )
     with pytest.raises(WeightsError, match="hs-not-installed-part.*requirements/local-model.txt"):
         assemble(spec, tmp_path)
 

@@ -9,7 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from hotseat.personas.card import Card
 
 BOT_NAMES: tuple[str, ...] = (
-    "dismissive", "transfer", "scripted_apology", "warm_powerless", "cold_efficient", "ideal",
+    "dismissive",
+    "transfer",
+    "scripted_apology",
+    "warm_powerless",
+    "cold_efficient",
+    "ideal",
 )
 BotMode = Literal["scripted", "llm"]
 BOT_MODES: tuple[str, ...] = ("scripted", "llm")

@@ -25,15 +25,22 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"Trainee bot prompt {path} is missing.",
-                          hint="Restore it from the repository's prompts/ folder.") from None
+        raise ConfigError(
+            f"Trainee bot prompt {path} is missing.",
+            hint="Restore it from the repository's prompts/ folder.",
+        ) from None
 
 
 class LLMBot:
     mode = "llm"
 
-    def __init__(self, name: str, model: BaseChatModel, model_name: str,
-                 prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> None:
+    def __init__(
+        self,
+        name: str,
+        model: BaseChatModel,
+        model_name: str,
+        prompts_dir: Path = DEFAULT_PROMPTS_DIR,
+    ) -> None:
         if name not in BOT_NAMES:
             raise ConfigError(f"Unknown trainee bot {name!r}.", hint=f"Use one of {BOT_NAMES}.")
         self.name = name
@@ -59,13 +66,21 @@ class LLMBot:
     def reply(self, context: BotContext) -> BotReply:
         messages = self.messages(context)
         content = self.model.invoke(messages).content
-        text = content if isinstance(content, str) else "".join(
-            p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+        text = (
+            content
+            if isinstance(content, str)
+            else "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+        )
         text = text.strip().strip('"').strip()
         if not text:
-            raise MalformedResponse(f"The trainee bot {self.name!r} ({self.model_name}) "
-                                    "returned an empty reply.",
-                                    hint="Check the trainee model (HOTSEAT_MODEL_TRAINEE).")
+            raise MalformedResponse(
+                f"The trainee bot {self.name!r} ({self.model_name}) returned an empty reply.",
+                hint="Check the trainee model (HOTSEAT_MODEL_TRAINEE).",
+            )
         usage = usage_and_cost(messages, text, self.model_name)
-        return BotReply(text=text, prompt_tokens=usage.prompt_tokens,
-                        completion_tokens=usage.completion_tokens, cost_usd=usage.cost_usd)
+        return BotReply(
+            text=text,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            cost_usd=usage.cost_usd,
+        )

@@ -12,14 +12,21 @@ from hotseat.personas.card import Card
 
 # Checked in order; the first topics found are answered first.
 TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE)) for name, pattern in (
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
         ("supervisor", r"\b(supervisor|manager|someone (else|who can)|somebody who can)\b"),
-        ("reference", r"\b(reference|confirmation|ticket|claim|case|record locator|trace)"
-                      r"( number)?\b"),
+        (
+            "reference",
+            r"\b(reference|confirmation|ticket|claim|case|record locator|trace)"
+            r"( number)?\b",
+        ),
         ("when", r"\b(when|what date|a date|how long|how soon|by when|what time|timeline)\b"),
         ("who", r"\b(who|your name|a name|call if|contact if)\b"),
-        ("action", r"\b(what (are|will|do|can) you|going to do|actually do|fix (it|this)|"
-                   r"do something|what now|what happens now)\b"),
+        (
+            "action",
+            r"\b(what (are|will|do|can) you|going to do|actually do|fix (it|this)|"
+            r"do something|what now|what happens now)\b",
+        ),
         ("why", r"\b(why|explain|how (did|could|does|can) (this|that|it|you))\b"),
     )
 )

@@ -29,8 +29,10 @@ def _load_banks(path: Path) -> dict[str, dict[str, Any]]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"The scripted bots' phrase bank {path} is missing.",
-                          hint="Restore prompts/trainee_bots.yaml from the repository.") from None
+        raise ConfigError(
+            f"The scripted bots' phrase bank {path} is missing.",
+            hint="Restore prompts/trainee_bots.yaml from the repository.",
+        ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path} is not valid YAML: {exc}", hint="Fix the YAML.") from None
     banks = (raw or {}).get("bots") if isinstance(raw, dict) else None
@@ -38,14 +40,17 @@ def _load_banks(path: Path) -> dict[str, dict[str, Any]]:
         raise ConfigError(f"{path} has no `bots:` mapping.", hint="See the file's header.")
     missing = [n for n in BOT_NAMES if n not in banks]
     if missing:
-        raise ConfigError(f"{path} lacks phrase banks for {missing}.",
-                          hint="Add a section for every bot name.")
+        raise ConfigError(
+            f"{path} lacks phrase banks for {missing}.", hint="Add a section for every bot name."
+        )
     for name, bank in banks.items():
         for section in bank.get("order", []):
             if section != "answer" and not bank.get(section):
-                raise ConfigError(f"{path}: bot {name!r} lists section {section!r} in "
-                                  "`order` but has no phrases for it.",
-                                  hint=f"Add `{section}:` with at least one line.")
+                raise ConfigError(
+                    f"{path}: bot {name!r} lists section {section!r} in "
+                    "`order` but has no phrases for it.",
+                    hint=f"Add `{section}:` with at least one line.",
+                )
     return banks
 
 

@@ -13,16 +13,26 @@ from hotseat.personas.card import Card
 
 FEELING = {"angry": "frustrated", "fearful": "worried", "escalated": "fed up"}
 AGENT_NAMES = ("Sam", "Alex", "Jordan", "Priya", "Marcus", "Elena", "Tom", "Grace")
-DEPARTMENTS = ("billing", "our specialist team", "the escalations desk", "technical support",
-               "customer relations")
+DEPARTMENTS = (
+    "billing",
+    "our specialist team",
+    "the escalations desk",
+    "technical support",
+    "customer relations",
+)
 _TIME = re.compile(
     r"\b(today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"\d{1,2}(?::\d\d)? ?[ap]m)\b", re.IGNORECASE)
+    r"\d{1,2}(?::\d\d)? ?[ap]m)\b",
+    re.IGNORECASE,
+)
 # Card prose is third person ("her son's refill"); the bot speaks to the customer.
 _PRONOUNS = (
-    (r"\bshe is\b|\bhe is\b", "you are"), (r"\bshe has\b|\bhe has\b", "you have"),
-    (r"\bshe was\b|\bhe was\b", "you were"), (r"\bher\b|\bhis\b", "your"),
-    (r"\bshe\b|\bhe\b|\bhim\b", "you"), (r"\bherself\b|\bhimself\b", "yourself"),
+    (r"\bshe is\b|\bhe is\b", "you are"),
+    (r"\bshe has\b|\bhe has\b", "you have"),
+    (r"\bshe was\b|\bhe was\b", "you were"),
+    (r"\bher\b|\bhis\b", "your"),
+    (r"\bshe\b|\bhe\b|\bhim\b", "you"),
+    (r"\bherself\b|\bhimself\b", "yourself"),
 )
 
 
@@ -52,8 +62,11 @@ def problem(card: Card) -> str:
 
 # Needs about who follows up are said by the follow-up line; spoken as an action they
 # read as a hand-off ("... with no transfer") and would be graded as one.
-_PERSON_NEED = re.compile(r"\b(transfer|the rep|named person|one person|named technician|"
-                          r"direct number|rep's name)", re.IGNORECASE)
+_PERSON_NEED = re.compile(
+    r"\b(transfer|the rep|named person|one person|named technician|"
+    r"direct number|rep's name)",
+    re.IGNORECASE,
+)
 
 
 def action_needs(card: Card) -> list[str]:

@@ -14,7 +14,8 @@ SUBCOMMANDS = ("doctor", "chat", "personas", "grade", "calibrate", "simulate", "
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="hotseat", description="Empathy trainer for customer care.")
+        prog="hotseat", description="Empathy trainer for customer care."
+    )
     parser.add_argument("--version", action="version", version=f"hotseat {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:

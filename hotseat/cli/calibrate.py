@@ -57,10 +57,11 @@ def load_labelled(paths: list[Path]) -> list[LabelledRow]:
             try:
                 row = LabelledRow.model_validate_json(line)
             except ValidationError as exc:
-                raise InputError(f"{path}:{n}: not a labelled row: "
-                                 f"{exc.errors()[0]['loc']} {exc.errors()[0]['msg']}.",
-                                 hint="Each row needs id, customer, reply, empathy, "
-                                 "empowerment.") from exc
+                raise InputError(
+                    f"{path}:{n}: not a labelled row: "
+                    f"{exc.errors()[0]['loc']} {exc.errors()[0]['msg']}.",
+                    hint="Each row needs id, customer, reply, empathy, empowerment.",
+                ) from exc
             rows.append(row if row.source else row.model_copy(update={"source": path.stem}))
     if not rows:
         raise InputError("No labelled rows found.", hint="Pass a non-empty JSONL file.")
@@ -79,26 +80,49 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("calibrate", help="agreement of a grader with human labels")
     parser.add_argument("labelled", type=Path, nargs="+", metavar="LABELLED.jsonl")
     parser.add_argument("--evaluator", choices=NAMES, default="offline")
-    parser.add_argument("--split", choices=SPLITS, default="all",
-                        help="all rows, or train / held-out (every third row held out)")
-    parser.add_argument("--by-source", action="store_true",
-                        help="also report each source (the row's `source`, else its file)")
-    parser.add_argument("--repeats", type=int, default=None,
-                        help="judgements per reply for the LLM (default 3, giving the spread)")
+    parser.add_argument(
+        "--split",
+        choices=SPLITS,
+        default="all",
+        help="all rows, or train / held-out (every third row held out)",
+    )
+    parser.add_argument(
+        "--by-source",
+        action="store_true",
+        help="also report each source (the row's `source`, else its file)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="judgements per reply for the LLM (default 3, giving the spread)",
+    )
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--loso", action="store_true",
-                        help="offline: leave-one-source-out and held-out figures")
-    parser.add_argument("--train", type=Path, nargs="?", metavar="HEAD_OUT.npz",
-                        const=Path("evaluators/data/head.npz"),
-                        help="offline: train the heads on every row; write them here "
-                        "(default evaluators/data/head.npz)")
-    parser.add_argument("--injections", type=Path,
-                        default=Path("calibration/injection_train.txt"),
-                        help="with --train: sentences aimed at the grader, one a line, that "
-                        "the learned injection screen learns from")
-    parser.add_argument("--tune", type=Path, metavar="HEAD_OUT.npz",
-                        help="offline: train on the train split, write the heads here, "
-                        "report train and held-out")
+    parser.add_argument(
+        "--loso", action="store_true", help="offline: leave-one-source-out and held-out figures"
+    )
+    parser.add_argument(
+        "--train",
+        type=Path,
+        nargs="?",
+        metavar="HEAD_OUT.npz",
+        const=Path("evaluators/data/head.npz"),
+        help="offline: train the heads on every row; write them here "
+        "(default evaluators/data/head.npz)",
+    )
+    parser.add_argument(
+        "--injections",
+        type=Path,
+        default=Path("calibration/injection_train.txt"),
+        help="with --train: sentences aimed at the grader, one a line, that "
+        "the learned injection screen learns from",
+    )
+    parser.add_argument(
+        "--tune",
+        type=Path,
+        metavar="HEAD_OUT.npz",
+        help="offline: train on the train split, write the heads here, report train and held-out",
+    )
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.set_defaults(func=run)
 
@@ -107,8 +131,10 @@ def run(args: argparse.Namespace) -> int:
     rows = load_labelled(args.labelled)
     if args.loso or args.train is not None or args.tune is not None:
         if args.evaluator != "offline":
-            raise InputError("--loso, --train and --tune fit the offline grader's heads.",
-                             hint="Use --evaluator offline (the default).")
+            raise InputError(
+                "--loso, --train and --tune fit the offline grader's heads.",
+                hint="Use --evaluator offline (the default).",
+            )
         from hotseat.cli.calibrate_heads import run_heads
 
         return run_heads(rows, args)
@@ -125,41 +151,59 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def evaluate(evaluator: Any, rows: list[LabelledRow], concurrency: int = 4,
-             by_source: bool = False) -> dict[str, Any]:
+def evaluate(
+    evaluator: Any, rows: list[LabelledRow], concurrency: int = 4, by_source: bool = False
+) -> dict[str, Any]:
     """Agreement on the rows that graded; the rest are counted under `failed`."""
-    work = [Job(row=i + 1, id=r.id, request=GradeRequest(
-        customer=r.customer, reply=r.reply, scenario=r.scenario)) for i, r in enumerate(rows)]
+    work = [
+        Job(
+            row=i + 1,
+            id=r.id,
+            request=GradeRequest(customer=r.customer, reply=r.reply, scenario=r.scenario),
+        )
+        for i, r in enumerate(rows)
+    ]
     results = list(grade_stream(evaluator, work, concurrency=concurrency))
     failed = [res for res in results if "error" in res]
     pairs = [(g, r) for g, r in zip(results, rows, strict=True) if "error" not in g]
     if not pairs:
-        raise InputError(f"None of the {len(rows)} rows could be graded; first: "
-                         f"{failed[0]['id']}: {failed[0]['error']}")
+        raise InputError(
+            f"None of the {len(rows)} rows could be graded; first: "
+            f"{failed[0]['id']}: {failed[0]['error']}"
+        )
     out = _agreement(pairs)
-    out["failed"] = {"n": len(failed), "ids": [f["id"] for f in failed[:20]],
-                     "first_error": failed[0]["error"] if failed else None}
+    out["failed"] = {
+        "n": len(failed),
+        "ids": [f["id"] for f in failed[:20]],
+        "first_error": failed[0]["error"] if failed else None,
+    }
     if by_source:
         sources = sorted({r.source for _, r in pairs})
-        out["sources"] = {s: _agreement([(g, r) for g, r in pairs if r.source == s])
-                          for s in sources}
+        out["sources"] = {
+            s: _agreement([(g, r) for g, r in pairs if r.source == s]) for s in sources
+        }
     return out
 
 
 def _agreement(pairs: list[tuple[dict[str, Any], LabelledRow]]) -> dict[str, Any]:
     out: dict[str, Any] = {"n": len(pairs)}
     for axis in AXES:
-        out[axis] = agreement([getattr(r, axis) for _, r in pairs],
-                              [g[axis] for g, _ in pairs],
-                              [g.get(f"{axis}_spread") for g, _ in pairs]).model_dump()
+        out[axis] = agreement(
+            [getattr(r, axis) for _, r in pairs],
+            [g[axis] for g, _ in pairs],
+            [g.get(f"{axis}_spread") for g, _ in pairs],
+        ).model_dump()
     called = [g["empathy_called_for"] == r.empathy_called_for for g, r in pairs]
     out["empathy_called_for_accuracy"] = sum(called) / len(called)
     inj = [(g, r) for g, r in pairs if r.injection]
     if inj:
-        resisted = sum(g["injection_flagged"] and g["empathy"] <= r.empathy + 1
-                       and g["empowerment"] <= r.empowerment + 1 for g, r in inj)
-        out["injection"] = {"n": len(inj), "resisted": resisted,
-                            "rate": resisted / len(inj)}
+        resisted = sum(
+            g["injection_flagged"]
+            and g["empathy"] <= r.empathy + 1
+            and g["empowerment"] <= r.empowerment + 1
+            for g, r in inj
+        )
+        out["injection"] = {"n": len(inj), "resisted": resisted, "rate": resisted / len(inj)}
     return out
 
 
@@ -171,8 +215,10 @@ def print_report(report: dict[str, Any], as_json: bool) -> None:
     _print_axes(report, "  ")
     failed = report.get("failed") or {}
     if failed.get("n"):
-        print(f"  failed: {failed['n']} rows could not be graded (not counted above); "
-              f"first: {failed['first_error']}")
+        print(
+            f"  failed: {failed['n']} rows could not be graded (not counted above); "
+            f"first: {failed['first_error']}"
+        )
     for source, sub in (report.get("sources") or {}).items():
         print(f"  source {source}  rows {sub['n']}")
         _print_axes(sub, "    ")
@@ -183,8 +229,10 @@ def _print_axes(report: dict[str, Any], pad: str) -> None:
     for axis in AXES:
         a = AxisAgreement(**report[axis])
         spread = f"  spread {a.mean_spread:.2f}" if a.mean_spread is not None else ""
-        print(f"{pad}{axis:<12} spearman {a.spearman:.3f}  qwk {a.qwk:.3f}  exact "
-              f"{a.exact:.2f}  within-one {a.within_one:.2f}{spread}")
+        print(
+            f"{pad}{axis:<12} spearman {a.spearman:.3f}  qwk {a.qwk:.3f}  exact "
+            f"{a.exact:.2f}  within-one {a.within_one:.2f}{spread}"
+        )
         print(pad + "  " + format_confusion(a.confusion).replace("\n", "\n  " + pad))
     print(f"{pad}empathy called for: {report['empathy_called_for_accuracy']:.2f} agree")
     if "injection" in report:

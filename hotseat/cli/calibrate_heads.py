@@ -22,11 +22,14 @@ def run_heads(labelled: list[LabelledRow], args: argparse.Namespace) -> int:
 
     from evaluators.crossval import Row, read_all
 
-    rows = [Row(r.id, r.source, r.customer, r.reply, r.empathy, r.empowerment, r.injection)
-            for r in labelled]
+    rows = [
+        Row(r.id, r.source, r.customer, r.reply, r.empathy, r.empowerment, r.injection)
+        for r in labelled
+    ]
     training = args.train is not None
-    with tqdm(total=len(rows), desc="reading replies", unit="row", file=sys.stderr,
-              disable=args.json) as bar:
+    with tqdm(
+        total=len(rows), desc="reading replies", unit="row", file=sys.stderr, disable=args.json
+    ) as bar:
         # A new screen is trained on what the old one would have dropped, so read raw.
         readings = read_all(rows, progress=bar.update, learned_screen=not training)
     if training:
@@ -45,8 +48,10 @@ def _write(head: Any, path: Path, screen: Any = None) -> None:
     try:
         save(head, path, screen or shipped_screen())
     except OSError as exc:
-        raise InputError(f"Cannot write the heads to {path}: {exc.strerror}.",
-                         hint="Choose a writable file path.") from exc
+        raise InputError(
+            f"Cannot write the heads to {path}: {exc.strerror}.",
+            hint="Choose a writable file path.",
+        ) from exc
 
 
 def _train(rows: list, readings: list, path: Path, injections: Path) -> list:
@@ -55,16 +60,20 @@ def _train(rows: list, readings: list, path: Path, injections: Path) -> list:
     from evaluators.screen_model import read_injection_lines
 
     if not injections.is_file():
-        raise InputError(f"Injection sentences file {injections} does not exist.",
-                         hint="Pass --injections FILE (default calibration/injection_train.txt).")
+        raise InputError(
+            f"Injection sentences file {injections} does not exist.",
+            hint="Pass --injections FILE (default calibration/injection_train.txt).",
+        )
     screen = fit_screen(rows, readings, read_injection_lines(injections))
     readings = rescreen(rows, readings, screen)
     head = fit(rows, readings)
     _write(head, path, screen)
     counts = ", ".join(f"{s} {len(i)}" for s, i in sorted(by_source(rows).items()))
-    print(f"wrote the head and the injection screen to {path} "
-          f"({path.stat().st_size:,} bytes), trained on "
-          f"{sum(not r.injection for r in rows)} rows: {counts}")
+    print(
+        f"wrote the head and the injection screen to {path} "
+        f"({path.stat().st_size:,} bytes), trained on "
+        f"{sum(not r.injection for r in rows)} rows: {counts}"
+    )
     return readings
 
 
@@ -86,8 +95,10 @@ def _tune(rows: list, readings: list, args: argparse.Namespace) -> None:
 def _loso(rows: list, readings: list, as_json: bool) -> None:
     from evaluators.crossval import held_out, leave_one_source_out
 
-    report = {"leave_one_source_out": leave_one_source_out(rows, readings),
-              "held_out": held_out(rows, readings)}
+    report = {
+        "leave_one_source_out": leave_one_source_out(rows, readings),
+        "held_out": held_out(rows, readings),
+    }
     if as_json:
         print(json.dumps(report))
         return
@@ -99,15 +110,18 @@ def _loso(rows: list, readings: list, as_json: bool) -> None:
 
 
 def _table(parts: dict[str, dict[str, Any]]) -> None:
-    print(f"  {'source':<14}{'rows':>6}  {'empathy rho':>12}{'qwk':>7}"
-          f"  {'empowerment rho':>16}{'qwk':>7}")
+    print(
+        f"  {'source':<14}{'rows':>6}  {'empathy rho':>12}{'qwk':>7}"
+        f"  {'empowerment rho':>16}{'qwk':>7}"
+    )
     for source, r in parts.items():
         cells = []
         for axis in AXES:
             a = r[axis]
             mark = "" if a["varies"] else "*"
-            cells.append(f"{a['spearman']:>{12 if axis == 'empathy' else 16}.3f}"
-                         f"{a['qwk']:>7.3f}{mark}")
+            cells.append(
+                f"{a['spearman']:>{12 if axis == 'empathy' else 16}.3f}{a['qwk']:>7.3f}{mark}"
+            )
         print(f"  {source:<14}{r['n']:>6}  " + "  ".join(cells))
     print("  * labels barely vary on that axis (one score on over 85% of rows)")
 
@@ -119,5 +133,7 @@ def _print_simple(title: str, report: dict[str, Any], as_json: bool) -> None:
     print(f"{title}  rows {report['n']}")
     for axis in AXES:
         a = report[axis]
-        print(f"  {axis:<12} spearman {a['spearman']:.3f}  qwk {a['qwk']:.3f}  "
-              f"exact {a['exact']:.2f}  within-one {a['within_one']:.2f}")
+        print(
+            f"  {axis:<12} spearman {a['spearman']:.3f}  qwk {a['qwk']:.3f}  "
+            f"exact {a['exact']:.2f}  within-one {a['within_one']:.2f}"
+        )

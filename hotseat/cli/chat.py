@@ -24,14 +24,19 @@ PROVIDER_TRIES = 2  # one automatic retry of a failed customer line before givin
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "chat", help="role-play a conversation with an upset customer in the terminal")
+        "chat", help="role-play a conversation with an upset customer in the terminal"
+    )
     parser.add_argument("--persona", help="persona id (see `hotseat personas list`)")
     parser.add_argument("--difficulty", default="standard", choices=DIFFICULTIES)
     parser.add_argument("--seed", type=int, default=0, help="picks the opening and fallbacks")
     parser.add_argument("--trainee", default="terminal", help="trainee name stored with it")
     parser.add_argument("--session", help="resume this stored session id instead of starting")
-    parser.add_argument("--personas-dir", type=Path, default=DEFAULT_PERSONAS_DIR,
-                        help="folder of persona cards (default: the repository's personas/)")
+    parser.add_argument(
+        "--personas-dir",
+        type=Path,
+        default=DEFAULT_PERSONAS_DIR,
+        help="folder of persona cards (default: the repository's personas/)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -39,15 +44,19 @@ def offline_evaluator() -> Evaluator:
     try:
         from evaluators.offline import OfflineEvaluator
     except ImportError as exc:
-        raise ConfigError(f"The offline evaluator cannot be loaded ({exc}).",
-                          hint="Reinstall hotseat with its evaluators package.") from None
+        raise ConfigError(
+            f"The offline evaluator cannot be loaded ({exc}).",
+            hint="Reinstall hotseat with its evaluators package.",
+        ) from None
     return OfflineEvaluator()
 
 
 def run(args: argparse.Namespace) -> int:
     if not args.persona and not args.session:
-        raise InputError("Say which customer to talk to.",
-                         hint="Pass --persona ID (see `hotseat personas list`) or --session ID.")
+        raise InputError(
+            "Say which customer to talk to.",
+            hint="Pass --persona ID (see `hotseat personas list`) or --session ID.",
+        )
     settings = load_settings()
     out = sys.stdout
     with Store(settings.db_url) as store:
@@ -122,16 +131,18 @@ def _who(view: SessionView) -> str:
 
 def _report(o: TurnOutcome, out: TextIO) -> None:
     g = o.grade
-    print(f"  grade: empathy {g.empathy}/4, empowerment {g.empowerment}/4 - {g.reason}",
-          file=out)
+    print(f"  grade: empathy {g.empathy}/4, empowerment {g.empowerment}/4 - {g.reason}", file=out)
     if g.anti_patterns:
         print(f"  seen: {', '.join(sorted(g.anti_pattern_names()))}", file=out)
     if g.suggestion:
         print(f"  better: {g.suggestion}", file=out)
     b, a = o.mood_before, o.mood_after
-    print(f"  mood: anger {a.anger:.1f} ({a.anger - b.anger:+.1f}), "
-          f"fear {a.fear:.1f} ({a.fear - b.fear:+.1f}), "
-          f"trust {a.trust:.1f} ({a.trust - b.trust:+.1f})", file=out)
+    print(
+        f"  mood: anger {a.anger:.1f} ({a.anger - b.anger:+.1f}), "
+        f"fear {a.fear:.1f} ({a.fear - b.fear:+.1f}), "
+        f"trust {a.trust:.1f} ({a.trust - b.trust:+.1f})",
+        file=out,
+    )
     end = o.end_state.replace("_", " ") if o.end_state else "none, the conversation goes on"
     print(f"  end state: {end}", file=out)
 
@@ -139,5 +150,8 @@ def _report(o: TurnOutcome, out: TextIO) -> None:
 def _summary(view: SessionView, out: TextIO) -> None:
     t = view.totals
     end = view.end_state.replace("_", " ") if view.end_state else "not ended (resumable)"
-    print(f"# end: {end}; {t['turns']} turns, {t['prompt_tokens']}+{t['completion_tokens']} "
-          f"tokens, ${t['cost_usd']:.4f}; session {view.session_id}", file=out)
+    print(
+        f"# end: {end}; {t['turns']} turns, {t['prompt_tokens']}+{t['completion_tokens']} "
+        f"tokens, ${t['cost_usd']:.4f}; session {view.session_id}",
+        file=out,
+    )

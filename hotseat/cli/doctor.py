@@ -15,8 +15,11 @@ from hotseat.tokens import offline_ready
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("doctor", help="check settings, weights and a generation")
     parser.add_argument("--no-generate", action="store_true", help="skip the test generation")
-    parser.add_argument("--verify", action="store_true",
-                        help="re-hash the local weights file (slow for large models)")
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="re-hash the local weights file (slow for large models)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -59,8 +62,12 @@ def _generate(settings: Settings) -> bool:
     try:
         model = chat_model("customer", settings, max_tokens=24)
         start = time.perf_counter()
-        text = "".join(str(c.content) for c in model.stream(
-            [("system", "Answer in one short sentence."), ("human", "Say hello to a trainee.")]))
+        text = "".join(
+            str(c.content)
+            for c in model.stream(
+                [("system", "Answer in one short sentence."), ("human", "Say hello to a trainee.")]
+            )
+        )
         elapsed = time.perf_counter() - start
     except HotseatError as exc:
         print(f"generation      FAILED: {exc}")

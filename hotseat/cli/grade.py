@@ -34,28 +34,45 @@ from hotseat.settings import load_settings
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "grade", help="grade replies or transcripts from a JSONL/CSV file",
+        "grade",
+        help="grade replies or transcripts from a JSONL/CSV file",
         description="Grade every reply (or every agent turn of a transcript) in INPUT. "
-                    "Metadata columns travel into the results: every other top-level "
-                    "column of a row whose value is a number, true/false or a text of at "
-                    f"most {MAX_META} characters (e.g. agent, team, call_id, source) is "
-                    "copied into each result row of that input row; the graded text "
-                    "(customer, reply, history, turns, scenario) and names a result row "
-                    "already uses (id, turn, row, error, empathy, empowerment, ...) are "
-                    "not. `hotseat report` groups by `agent` when the rows carry one. "
-                    "With --out, OUT.meta.json records the input's path and content hash, "
-                    "--evaluator, --repeats and --no-coach; rerunning the same command "
-                    "resumes, a different one is refused.")
+        "Metadata columns travel into the results: every other top-level "
+        "column of a row whose value is a number, true/false or a text of at "
+        f"most {MAX_META} characters (e.g. agent, team, call_id, source) is "
+        "copied into each result row of that input row; the graded text "
+        "(customer, reply, history, turns, scenario) and names a result row "
+        "already uses (id, turn, row, error, empathy, empowerment, ...) are "
+        "not. `hotseat report` groups by `agent` when the rows carry one. "
+        "With --out, OUT.meta.json records the input's path and content hash, "
+        "--evaluator, --repeats and --no-coach; rerunning the same command "
+        "resumes, a different one is refused.",
+    )
     parser.add_argument("input", type=Path, metavar="INPUT", help="JSONL or CSV file")
-    parser.add_argument("--evaluator", choices=NAMES, default="offline",
-                        help="offline (no LLM), llm (judge), or combined (default: offline)")
+    parser.add_argument(
+        "--evaluator",
+        choices=NAMES,
+        default="offline",
+        help="offline (no LLM), llm (judge), or combined (default: offline)",
+    )
     parser.add_argument("--out", type=Path, help="write JSONL here instead of stdout")
-    parser.add_argument("--repeats", type=int, default=1,
-                        help="judge each reply N times; report mean and spread (LLM only)")
-    parser.add_argument("--concurrency", type=int, default=4,
-                        help="replies graded at once (default 4); lower it if rate-limited")
-    parser.add_argument("--no-coach", action="store_true",
-                        help="skip the LLM coaching call; use the offline suggestion")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="judge each reply N times; report mean and spread (LLM only)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        help="replies graded at once (default 4); lower it if rate-limited",
+    )
+    parser.add_argument(
+        "--no-coach",
+        action="store_true",
+        help="skip the LLM coaching call; use the offline suggestion",
+    )
     parser.set_defaults(func=run)
 
 
@@ -63,16 +80,19 @@ def run(args: argparse.Namespace) -> int:
     if args.repeats < 1:
         raise InputError(f"--repeats must be at least 1 (got {args.repeats}).")
     if args.repeats > 1 and args.evaluator == "offline":
-        raise InputError("--repeats needs --evaluator llm or combined; the offline grader "
-                         "gives the same grade every time.")
+        raise InputError(
+            "--repeats needs --evaluator llm or combined; the offline grader "
+            "gives the same grade every time."
+        )
     if args.concurrency < 1:
         raise InputError(f"--concurrency must be at least 1 (got {args.concurrency}).")
     if args.out is not None:  # before any provider setup: a mismatch needs no key to refuse
         check_out_path(args.out)
         _check_made_from(args.out, _made_from(args))
     settings = None if args.evaluator == "offline" else load_settings()
-    evaluator = make_evaluator(args.evaluator, settings, repeats=args.repeats,
-                               coach=not args.no_coach)
+    evaluator = make_evaluator(
+        args.evaluator, settings, repeats=args.repeats, coach=not args.no_coach
+    )
     rows = read_rows(args.input)
     failed = graded = 0
     done: set[tuple[object, int | None]] = set()
@@ -83,24 +103,32 @@ def run(args: argparse.Namespace) -> int:
             done = _resume(args.out)
             out = stack.enter_context(_open_out(args.out))
         bar = _progress(stack)
-        todo = (j for j in _counting(jobs(rows), ids)
-                if not _is_done(j.row, j.id, j.turn, done) or j.error is not None)
+        todo = (
+            j
+            for j in _counting(jobs(rows), ids)
+            if not _is_done(j.row, j.id, j.turn, done) or j.error is not None
+        )
         for result in grade_stream(evaluator, todo, concurrency=args.concurrency):
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
             out.flush()  # stream: a reader (or a crash) sees every finished row
             if "error" in result:
                 failed += 1
-                print(f"hotseat grade: row {result['row']} (id {result['id']}): "
-                      f"{result['error']}", file=sys.stderr)
+                print(
+                    f"hotseat grade: row {result['row']} (id {result['id']}): {result['error']}",
+                    file=sys.stderr,
+                )
             else:
                 graded += 1
             if bar is not None:
                 bar.update(1)
     repeated = sorted({i for (i, _), n in ids.items() if n > 1})
     if repeated:
-        print(f"hotseat grade: warning: {len(repeated)} id(s) repeat in {args.input} "
-              f"(e.g. {', '.join(repeated[:3])}); every row was graded, and each result's "
-              "`row` says which input row it is", file=sys.stderr)
+        print(
+            f"hotseat grade: warning: {len(repeated)} id(s) repeat in {args.input} "
+            f"(e.g. {', '.join(repeated[:3])}); every row was graded, and each result's "
+            "`row` says which input row it is",
+            file=sys.stderr,
+        )
     print(f"hotseat grade: {graded} graded, {failed} failed", file=sys.stderr)
     return 1 if failed else 0
 
@@ -111,8 +139,7 @@ def _counting(work: Iterable[Job], ids: Counter[tuple[str, int | None]]) -> Iter
         yield job
 
 
-def _is_done(row: int, row_id: str, turn: int | None,
-             done: set[tuple[object, int | None]]) -> bool:
+def _is_done(row: int, row_id: str, turn: int | None, done: set[tuple[object, int | None]]) -> bool:
     # Keyed by input row (the input is the same: OUT.meta.json checked its hash); rows
     # written before results carried `row` are matched by id, as they were then.
     return (row, turn) in done or (("id", row_id), turn) in done
@@ -121,25 +148,32 @@ def _is_done(row: int, row_id: str, turn: int | None,
 def check_out_path(out: Path) -> None:
     """A clear error, before anything is written, when --out cannot be a results file."""
     if out.is_dir():
-        raise InputError(f"--out {out} is a folder.",
-                         hint=f"Give a file path, e.g. --out {out / 'grades.jsonl'}.")
+        raise InputError(
+            f"--out {out} is a folder.",
+            hint=f"Give a file path, e.g. --out {out / 'grades.jsonl'}.",
+        )
     parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"--out {out}: cannot create the folder {parent} "
-                         f"({exc.strerror}).", hint="Choose a writable location.") from None
+        raise InputError(
+            f"--out {out}: cannot create the folder {parent} ({exc.strerror}).",
+            hint="Choose a writable location.",
+        ) from None
     if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        raise InputError(f"--out {out} is not writable.",
-                         hint="Choose a writable location, or fix its permissions.")
+        raise InputError(
+            f"--out {out} is not writable.",
+            hint="Choose a writable location, or fix its permissions.",
+        )
 
 
 def _open_out(out: Path) -> TextIO:
     try:
         return out.open("a", encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"--out {out} cannot be written ({exc.strerror}).",
-                         hint="Choose a writable location.") from None
+        raise InputError(
+            f"--out {out} cannot be written ({exc.strerror}).", hint="Choose a writable location."
+        ) from None
 
 
 class InputFile(BaseModel):
@@ -174,12 +208,16 @@ def _made_from(args: argparse.Namespace) -> MadeFrom:
     if not args.input.is_file():
         raise InputError(f"Input file {args.input} does not exist.", hint="Check the path.")
     if args.out.resolve() == args.input.resolve():
-        raise InputError(f"--out {args.out} is the input file; grading would overwrite it.",
-                         hint="Write the results to another file.")
-    return MadeFrom(inputs=[InputFile(path=str(args.input.resolve()),
-                                      sha256=_sha256(args.input))],
-                    evaluator=args.evaluator, repeats=args.repeats,
-                    coach=None if args.evaluator == "offline" else not args.no_coach)
+        raise InputError(
+            f"--out {args.out} is the input file; grading would overwrite it.",
+            hint="Write the results to another file.",
+        )
+    return MadeFrom(
+        inputs=[InputFile(path=str(args.input.resolve()), sha256=_sha256(args.input))],
+        evaluator=args.evaluator,
+        repeats=args.repeats,
+        coach=None if args.evaluator == "offline" else not args.no_coach,
+    )
 
 
 def _differences(old: MadeFrom, new: MadeFrom) -> list[str]:
@@ -189,8 +227,9 @@ def _differences(old: MadeFrom, new: MadeFrom) -> list[str]:
         then = ", ".join(f"{i.path} (sha256 {i.sha256[:12]})" for i in old.inputs)
         now = ", ".join(f"{i.path} (sha256 {i.sha256[:12]})" for i in new.inputs)
         same_path = [i.path for i in old.inputs] == [i.path for i in new.inputs]
-        said.append(f"input: {then} then, {now} now"
-                    + (" - the file changed since" if same_path else ""))
+        said.append(
+            f"input: {then} then, {now} now" + (" - the file changed since" if same_path else "")
+        )
     for field in ("evaluator", "repeats", "coach"):
         a, b = getattr(old, field), getattr(new, field)
         if a != b:
@@ -214,17 +253,25 @@ def _check_made_from(out: Path, made: MadeFrom) -> None:
     fix = f"Use another --out, or delete {out} and {meta.name} to start over."
     if out.is_file() and out.stat().st_size > 0:
         if not meta.is_file():
-            raise InputError(f"{out} already holds data but has no {meta.name} saying what it "
-                             "was graded from, so resuming could mix two runs.", hint=fix)
+            raise InputError(
+                f"{out} already holds data but has no {meta.name} saying what it "
+                "was graded from, so resuming could mix two runs.",
+                hint=fix,
+            )
         try:
             old = MadeFrom.model_validate_json(meta.read_text(encoding="utf-8"))
         except ValidationError as exc:
-            raise InputError(f"{meta} is not a valid record of a grading run "
-                             f"({exc.errors()[0]['msg']}).", hint=fix) from None
+            raise InputError(
+                f"{meta} is not a valid record of a grading run ({exc.errors()[0]['msg']}).",
+                hint=fix,
+            ) from None
         changed = _differences(old, made)
         if changed:
-            raise InputError(f"{out} holds grades from a different run ({'; '.join(changed)});"
-                             " resuming would mix them.", hint=fix)
+            raise InputError(
+                f"{out} holds grades from a different run ({'; '.join(changed)});"
+                " resuming would mix them.",
+                hint=fix,
+            )
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = meta.with_name(meta.name + ".tmp")
@@ -250,8 +297,7 @@ def _resume(out: Path) -> set[tuple[object, int | None]]:
             continue
         if isinstance(record, dict) and "error" not in record and "id" in record:
             kept.append(line)
-            key = record["row"] if isinstance(record.get("row"), int) \
-                else ("id", str(record["id"]))
+            key = record["row"] if isinstance(record.get("row"), int) else ("id", str(record["id"]))
             done.add((key, record.get("turn")))
     out.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
     if done:

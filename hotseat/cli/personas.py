@@ -15,17 +15,26 @@ from hotseat.personas.catalog import OVERLAY_DIR, card_files, overlay_files
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("personas", help="list or validate persona cards")
-    parser.add_argument("--personas-dir", type=Path, default=None,
-                        help=f"folder of persona cards (default: ${PERSONAS_ENV}, else the "
-                        "checkout's or the installed personas/)")
+    parser.add_argument(
+        "--personas-dir",
+        type=Path,
+        default=None,
+        help=f"folder of persona cards (default: ${PERSONAS_ENV}, else the "
+        "checkout's or the installed personas/)",
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="one line per persona: ID<TAB>archetype<TAB>name")
     listing.add_argument("--json", action="store_true", help="a JSON list instead")
     listing.set_defaults(func=run_list)
     validate = actions.add_parser(
-        "validate", help="check cards and overlays; print file:line: field: message")
-    validate.add_argument("paths", nargs="*", type=Path,
-                          help="card or overlay files or folders (default: all of them)")
+        "validate", help="check cards and overlays; print file:line: field: message"
+    )
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="card or overlay files or folders (default: all of them)",
+    )
     validate.set_defaults(func=run_validate)
 
 
@@ -44,10 +53,13 @@ def run_list(args: argparse.Namespace) -> int:
         raise InputError(
             f"Found {what} in {folder}" + ("" if folder.is_dir() else " (no such folder)") + ".",
             hint=f"Pass --personas-dir or set {PERSONAS_ENV} to a folder of cards, or "
-            "reinstall Hotseat (its wheel ships the cards).")
+            "reinstall Hotseat (its wheel ships the cards).",
+        )
     if args.json:
-        rows = [{"id": c.id, "archetype": c.archetype, "name": c.name, "summary": c.summary}
-                for c in cards]
+        rows = [
+            {"id": c.id, "archetype": c.archetype, "name": c.name, "summary": c.summary}
+            for c in cards
+        ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for c in cards:
@@ -61,8 +73,11 @@ def _expand(paths: list[Path], personas_dir: Path) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += card_files(path) if path.name == OVERLAY_DIR else (
-                card_files(path) + overlay_files(path))
+            files += (
+                card_files(path)
+                if path.name == OVERLAY_DIR
+                else (card_files(path) + overlay_files(path))
+            )
         else:
             files.append(path)
     return files

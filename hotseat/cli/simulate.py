@@ -25,28 +25,63 @@ from hotseat.simulate import ConversationRecord, SimPlan, run_simulation
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "simulate", help="run trainee bots against personas (resumable batch)",
+        "simulate",
+        help="run trainee bots against personas (resumable batch)",
         description="Run every persona x bot x seed conversation; results go to "
-                    "DIR/conversations.jsonl. Rerun the same command to resume.")
+        "DIR/conversations.jsonl. Rerun the same command to resume.",
+    )
     # action="extend": `--bot a b` and `--bot a --bot b` both mean a and b (the default
     # "store" kept only the last occurrence, silently dropping the others).
-    parser.add_argument("--persona", nargs="+", action="extend", required=True, metavar="ID",
-                        help="persona ids, or 'all' (repeatable)")
-    parser.add_argument("--bot", nargs="+", action="extend", required=True, metavar="NAME",
-                        help=f"trainee bots ({', '.join(BOT_NAMES)}), or 'all' (repeatable)")
-    parser.add_argument("--seeds", type=int, required=True, metavar="N",
-                        help="seeds 0..N-1 per persona and bot")
+    parser.add_argument(
+        "--persona",
+        nargs="+",
+        action="extend",
+        required=True,
+        metavar="ID",
+        help="persona ids, or 'all' (repeatable)",
+    )
+    parser.add_argument(
+        "--bot",
+        nargs="+",
+        action="extend",
+        required=True,
+        metavar="NAME",
+        help=f"trainee bots ({', '.join(BOT_NAMES)}), or 'all' (repeatable)",
+    )
+    parser.add_argument(
+        "--seeds", type=int, required=True, metavar="N", help="seeds 0..N-1 per persona and bot"
+    )
     parser.add_argument("--difficulty", default="standard", choices=DIFFICULTIES)
-    parser.add_argument("--turns", type=int, metavar="T",
-                        help="stop after T agent replies (default: the card's own limit)")
-    parser.add_argument("--concurrency", type=int, default=4, metavar="C",
-                        help="conversations at once (default 4); lower it if rate-limited")
-    parser.add_argument("--bot-mode", choices=BOT_MODES, default="scripted",
-                        help="scripted (offline phrase banks, default) or llm")
-    parser.add_argument("--evaluator", choices=NAMES, default="offline",
-                        help="grader of the bot's replies (default offline)")
-    parser.add_argument("--lexical", action="store_true",
-                        help="offline grader without paraphrase embeddings (faster)")
+    parser.add_argument(
+        "--turns",
+        type=int,
+        metavar="T",
+        help="stop after T agent replies (default: the card's own limit)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        metavar="C",
+        help="conversations at once (default 4); lower it if rate-limited",
+    )
+    parser.add_argument(
+        "--bot-mode",
+        choices=BOT_MODES,
+        default="scripted",
+        help="scripted (offline phrase banks, default) or llm",
+    )
+    parser.add_argument(
+        "--evaluator",
+        choices=NAMES,
+        default="offline",
+        help="grader of the bot's replies (default offline)",
+    )
+    parser.add_argument(
+        "--lexical",
+        action="store_true",
+        help="offline grader without paraphrase embeddings (faster)",
+    )
     parser.add_argument("--out", type=Path, required=True, metavar="DIR")
     parser.set_defaults(func=run)
 
@@ -55,9 +90,15 @@ def run(args: argparse.Namespace) -> int:
     if args.lexical and args.evaluator != "offline":
         raise InputError("--lexical applies only to --evaluator offline.")
     settings = load_settings()  # the customer always needs a provider
-    plan = SimPlan(personas=args.persona, bots=args.bot, seeds=args.seeds,
-                   difficulty=args.difficulty, turns=args.turns,
-                   concurrency=args.concurrency, bot_mode=args.bot_mode)
+    plan = SimPlan(
+        personas=args.persona,
+        bots=args.bot,
+        seeds=args.seeds,
+        difficulty=args.difficulty,
+        turns=args.turns,
+        concurrency=args.concurrency,
+        bot_mode=args.bot_mode,
+    )
 
     def evaluator() -> Evaluator:
         if args.lexical:
@@ -71,19 +112,24 @@ def run(args: argparse.Namespace) -> int:
 
         def done(record: ConversationRecord | None, error: dict[str, Any] | None) -> None:
             if error is not None:
-                print(f"hotseat simulate: {error['persona']}/{error['bot']}/seed "
-                      f"{error['seed']}: {error['type']}: {error['error']}", file=sys.stderr)
+                print(
+                    f"hotseat simulate: {error['persona']}/{error['bot']}/seed "
+                    f"{error['seed']}: {error['type']}: {error['error']}",
+                    file=sys.stderr,
+                )
             if bar is not None:
                 bar.update(1)
                 if record is not None:
                     bar.set_postfix_str(f"{record.bot}: {record.end_state}")
 
         summary = run_simulation(plan, args.out, settings, evaluator, on_done=done)
-    print(f"hotseat simulate: {summary.finished} finished, {summary.skipped} already done, "
-          f"{summary.failed} failed (of {summary.planned}) -> {args.out}", file=sys.stderr)
+    print(
+        f"hotseat simulate: {summary.finished} finished, {summary.skipped} already done, "
+        f"{summary.failed} failed (of {summary.planned}) -> {args.out}",
+        file=sys.stderr,
+    )
     if summary.failed:
-        print("hotseat simulate: rerun the same command to retry the failed ones.",
-              file=sys.stderr)
+        print("hotseat simulate: rerun the same command to retry the failed ones.", file=sys.stderr)
     return 1 if summary.failed else 0
 
 

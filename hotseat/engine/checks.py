@@ -76,7 +76,7 @@ def _normalise(text: str) -> str:
 def _runs(text: str) -> Iterator[tuple[str, ...]]:
     words = _WORD.findall(_normalise(text))
     for i in range(len(words) - ECHO_WORDS + 1):
-        yield tuple(words[i:i + ECHO_WORDS])
+        yield tuple(words[i : i + ECHO_WORDS])
 
 
 def sentence_problem(sentence: str, intent: str, rules: LineRules) -> str | None:
@@ -105,7 +105,7 @@ def clean_start(text: str, rules: LineRules) -> str:
     low = stripped.lower()
     for prefix in rules.strip_prefixes:
         if low.startswith(prefix):
-            stripped = stripped[len(prefix):].lstrip()
+            stripped = stripped[len(prefix) :].lstrip()
             break
     return stripped.lstrip("\"'“")
 
@@ -119,7 +119,7 @@ def split_sentences(chunks: Iterable[str]) -> Iterator[str]:
             match = _SENTENCE_END.search(buffer)
             if match is None:
                 break
-            sentence, buffer = buffer[: match.start()], buffer[match.end():]
+            sentence, buffer = buffer[: match.start()], buffer[match.end() :]
             if sentence.strip():
                 yield sentence.strip()
     if buffer.strip():
@@ -135,13 +135,12 @@ class Release:
     rejected: bool = False  # nothing usable: the first sentence already failed
 
 
-def release(chunks: Iterable[str], intent: str, rules: LineRules,
-            result: Release) -> Iterator[str]:
+def release(chunks: Iterable[str], intent: str, rules: LineRules, result: Release) -> Iterator[str]:
     """Yield the checked sentences of a stream (with separating spaces); fill `result`."""
     count = 0
     for raw in split_sentences(chunks):
         sentence = clean_start(raw, rules) if count == 0 else raw
-        sentence = sentence.rstrip("\"”") if sentence.count('"') % 2 else sentence
+        sentence = sentence.rstrip('"”') if sentence.count('"') % 2 else sentence
         problem = sentence_problem(sentence, intent, rules)
         too_long = len(result.text) + len(sentence) + 1 > rules.max_chars
         if problem is None and too_long:

@@ -106,16 +106,22 @@ def step_mood(mood: Mood, grade: Grade, card: Card) -> MoodStep:
         bad_streak=streak,
         replies=mood.replies + 1,
     )
-    return MoodStep(mood=new, end_state=_end_state(new, grade, card, bad), fired=fired,
-                    bad=bad, good=good)
+    return MoodStep(
+        mood=new, end_state=_end_state(new, grade, card, bad), fired=fired, bad=bad, good=good
+    )
 
 
 def _end_state(mood: Mood, grade: Grade, card: Card, bad: bool) -> EndState | None:
     ends = card.end_conditions
     r = ends.resolve
     # Calm alone is not a resolution: the reply must also put a concrete step on the table.
-    if (not bad and grade.empowerment >= 3 and mood.anger <= r.anger_max
-            and mood.fear <= r.fear_max and mood.trust >= r.trust_min):
+    if (
+        not bad
+        and grade.empowerment >= 3
+        and mood.anger <= r.anger_max
+        and mood.fear <= r.fear_max
+        and mood.trust >= r.trust_min
+    ):
         return "resolved"
     # At the ceiling a second bad reply in a row ends it; one slip alone is survivable.
     if bad and mood.anger >= ends.hang_up_anger and mood.bad_streak >= HANG_UP_STREAK:

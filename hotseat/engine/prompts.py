@@ -26,8 +26,12 @@ from hotseat.personas.card import Card
 from hotseat.tokens import count_tokens
 
 DEFAULT_PROMPTS_DIR = prompts_dir()  # HOTSEAT_PROMPTS_DIR, else the shipped prompts/
-PROMPT_FILES = ("customer_system.md", "customer_turn.md", "customer_parts.yaml",
-                "customer_checks.yaml")
+PROMPT_FILES = (
+    "customer_system.md",
+    "customer_turn.md",
+    "customer_parts.yaml",
+    "customer_checks.yaml",
+)
 DEFAULT_BUDGET = 1400  # tokens for the whole customer prompt; a 4k-context local model fits
 MAX_EXAMPLES = 3
 
@@ -64,27 +68,36 @@ def prompts_from_content(content: str) -> CustomerPrompts:
     try:
         texts = json.loads(content)
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"Stored customer prompt version is not valid JSON: {exc}.",
-                          hint="The database row was edited by hand; restore it.") from None
+        raise ConfigError(
+            f"Stored customer prompt version is not valid JSON: {exc}.",
+            hint="The database row was edited by hand; restore it.",
+        ) from None
     return _from_texts(texts, "the stored prompt version")
 
 
 def _from_texts(texts: dict[str, str], where: str) -> CustomerPrompts:
     missing = [n for n in PROMPT_FILES if n not in texts]
     if missing:
-        raise ConfigError(f"Customer prompt files {missing} are missing from {where}.",
-                          hint="Restore them from the repository.")
+        raise ConfigError(
+            f"Customer prompt files {missing} are missing from {where}.",
+            hint="Restore them from the repository.",
+        )
     try:
         parts = yaml.safe_load(texts["customer_parts.yaml"])
         checks = yaml.safe_load(texts["customer_checks.yaml"])
     except yaml.YAMLError as exc:
-        raise ConfigError(f"A customer prompt YAML file in {where} is invalid: {exc}",
-                          hint="Fix the YAML.") from None
+        raise ConfigError(
+            f"A customer prompt YAML file in {where} is invalid: {exc}", hint="Fix the YAML."
+        ) from None
     # JSON of every file by name: hashable for audit and loadable back, byte for byte.
-    content = json.dumps({n: texts[n] for n in PROMPT_FILES}, sort_keys=True,
-                         ensure_ascii=False)
-    return CustomerPrompts(Template(texts["customer_system.md"]),
-                           Template(texts["customer_turn.md"]), parts, checks, content)
+    content = json.dumps({n: texts[n] for n in PROMPT_FILES}, sort_keys=True, ensure_ascii=False)
+    return CustomerPrompts(
+        Template(texts["customer_system.md"]),
+        Template(texts["customer_turn.md"]),
+        parts,
+        checks,
+        content,
+    )
 
 
 def _fill(template: str | Template, **values: Any) -> str:
@@ -92,9 +105,10 @@ def _fill(template: str | Template, **values: Any) -> str:
     try:
         return tpl.substitute(**values)
     except (KeyError, ValueError) as exc:
-        raise ConfigError(f"Customer prompt template uses an unknown placeholder: {exc}.",
-                          hint="Use only placeholders that hotseat/engine/prompts.py fills."
-                          ) from None
+        raise ConfigError(
+            f"Customer prompt template uses an unknown placeholder: {exc}.",
+            hint="Use only placeholders that hotseat/engine/prompts.py fills.",
+        ) from None
 
 
 def mood_words(mood: Mood, parts: dict[str, Any]) -> str:
@@ -106,8 +120,9 @@ def mood_words(mood: Mood, parts: dict[str, Any]) -> str:
     return ", ".join(words)
 
 
-def instruction(prompts: CustomerPrompts, card: Card, choice: IntentChoice,
-                end_state: str | None) -> str:
+def instruction(
+    prompts: CustomerPrompts, card: Card, choice: IntentChoice, end_state: str | None
+) -> str:
     fact = ""
     if choice.fact_id:
         fact = next(f.fact for f in card.scenario.hidden_facts if f.id == choice.fact_id)
@@ -124,8 +139,9 @@ def _history(prompts: CustomerPrompts, card: Card) -> str:
     lines = [p["history_header"].rstrip("\n")]
     for c in card.history:
         transfer = _fill(p["history_transfer"], to=c.transferred_to) if c.transferred_to else ""
-        lines.append(_fill(p["history_item"], when=c.when, who=c.who, said=c.said,
-                           transfer=transfer))
+        lines.append(
+            _fill(p["history_item"], when=c.when, who=c.who, said=c.said, transfer=transfer)
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -157,8 +173,15 @@ def render_system(prompts: CustomerPrompts, card: Card, earlier: str) -> str:
     )
 
 
-def render_turn(prompts: CustomerPrompts, card: Card, mood: Mood, choice: IntentChoice,
-                end_state: str | None, revealed: list[str], reply: str) -> str:
+def render_turn(
+    prompts: CustomerPrompts,
+    card: Card,
+    mood: Mood,
+    choice: IntentChoice,
+    end_state: str | None,
+    revealed: list[str],
+    reply: str,
+) -> str:
     examples = card.lines.for_intent(choice.intent)[:MAX_EXAMPLES]
     return _fill(
         prompts.turn,
@@ -197,8 +220,7 @@ def build_messages(
     if not transcript or transcript[-1].role != "agent":
         raise ValueError("the transcript must end with the agent reply to answer")
     *older, last = transcript
-    final = HumanMessage(render_turn(prompts, card, mood, choice, end_state, revealed,
-                                     last.text))
+    final = HumanMessage(render_turn(prompts, card, mood, choice, end_state, revealed, last.text))
     past = [_as_message(prompts, t) for t in older]
 
     def summary(dropped: int) -> str:
@@ -206,8 +228,9 @@ def build_messages(
             return ""
         agent_turns = sum(1 for t in older[:dropped] if t.role == "agent")
         fired_text = ", ".join(sorted(set(fired))) or prompts.parts["nothing_fired"]
-        text = _fill(prompts.parts["earlier"], dropped=dropped, agent_turns=agent_turns,
-                     fired=fired_text)
+        text = _fill(
+            prompts.parts["earlier"], dropped=dropped, agent_turns=agent_turns, fired=fired_text
+        )
         return " ".join(text.split()) + "\n"
 
     # Reserve room for the longest summary, then keep the newest turns that fit.

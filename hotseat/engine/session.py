@@ -46,8 +46,9 @@ GRADE_HISTORY_TURNS = 8  # context the evaluator sees; the grade is about the la
 def check_reply(text: str) -> str:
     """The trainee's reply, stripped; InputError (saying what to change) when unusable."""
     if not isinstance(text, str) or not text.strip():
-        raise InputError("Your reply is empty.",
-                         hint="Type what you would say to the customer, then send it.")
+        raise InputError(
+            "Your reply is empty.", hint="Type what you would say to the customer, then send it."
+        )
     text = text.strip()
     if len(text) > MAX_REPLY_CHARS:
         raise InputError(
@@ -89,8 +90,15 @@ class Engine:
 
     # -- public API ---------------------------------------------------------------------
 
-    def start(self, trainee_name: str, persona_id: str, difficulty: str = "standard",
-              seed: int = 0, *, exam: bool = False) -> SessionView:
+    def start(
+        self,
+        trainee_name: str,
+        persona_id: str,
+        difficulty: str = "standard",
+        seed: int = 0,
+        *,
+        exam: bool = False,
+    ) -> SessionView:
         """Open a session; the customer's scripted opening line is stored as turn 0.
 
         exam: the session is an exam (grades hidden until it ends); stored with the
@@ -98,13 +106,18 @@ class Engine:
         """
         card = get_card(persona_id, difficulty, self.personas_dir)
         prompts = load_prompts(self.prompts_dir)
-        persona_hash = self.store.save_version("persona", f"{card.id}@{difficulty}",
-                                               card_content(card))
+        persona_hash = self.store.save_version(
+            "persona", f"{card.id}@{difficulty}", card_content(card)
+        )
         prompt_hash = self.store.save_version("prompt", "customer", prompts.content)
         trainee = self.store.get_or_create_trainee(trainee_name)
         session = self.store.create_session(
-            trainee_id=trainee.id, persona_id=card.id, difficulty=difficulty, seed=seed,
-            persona_hash=persona_hash, prompt_hash=prompt_hash,
+            trainee_id=trainee.id,
+            persona_id=card.id,
+            difficulty=difficulty,
+            seed=seed,
+            persona_hash=persona_hash,
+            prompt_hash=prompt_hash,
             provider=self.settings.resolved_provider,
             models={"customer": self.model_name, "evaluator": self.evaluator.name},
         )
@@ -112,8 +125,14 @@ class Engine:
         state.exam = exam
         # Scripted, not generated: small models open in the agent's voice (FACTS.md).
         opening = _pick(card.lines.opening, seed)
-        self._add_turn(session.id, 0, NewTurn(role="customer", text=opening, intent="opening",
-                                             mood_after=mood_numbers(state.mood)), state)
+        self._add_turn(
+            session.id,
+            0,
+            NewTurn(
+                role="customer", text=opening, intent="opening", mood_after=mood_numbers(state.mood)
+            ),
+            state,
+        )
         return self.view(session.id)
 
     def submit(self, session_id: str, text: str) -> TurnOutcome:
@@ -132,8 +151,10 @@ class Engine:
                 hint="Start a new session, or branch from an earlier reply to try again.",
             )
         if state.pending is not None:
-            raise InputError("The customer has not answered your last reply yet.",
-                             hint="Stream the customer's line first (retry if it failed).")
+            raise InputError(
+                "The customer has not answered your last reply yet.",
+                hint="Stream the customer's line first (retry if it failed).",
+            )
         card = self._card(session)
         request = GradeRequest(
             customer=next(t.text for t in reversed(turns) if t.role == "customer"),
@@ -147,18 +168,36 @@ class Engine:
         grade = self.evaluator.grade(request)
         grade_ms = (time.perf_counter() - started) * 1000
         before, fired, choice, end_state = state.advance(card, grade, text)
-        record = self._add_turn(session_id, len(turns), NewTurn(
-            role="agent", text=text, mood_after=mood_numbers(state.mood),
-            grade=grade.model_dump(mode="json"), latency_ms=grade_ms,
-            model=self.evaluator.name,
-            # What grading this reply cost (an LLM judge and coach; zero offline), so the
-            # session's totals and the batch reports include the evaluator's spend.
-            prompt_tokens=grade.usage.prompt_tokens,
-            completion_tokens=grade.usage.completion_tokens, cost_usd=grade.usage.cost_usd,
-        ), state, end_state)
-        return TurnOutcome(session_id=session_id, turn_index=record.index, grade=grade,
-                           mood_before=before, mood_after=state.mood, fired=fired,
-                           intent=choice.intent, fact_id=choice.fact_id, end_state=end_state)
+        record = self._add_turn(
+            session_id,
+            len(turns),
+            NewTurn(
+                role="agent",
+                text=text,
+                mood_after=mood_numbers(state.mood),
+                grade=grade.model_dump(mode="json"),
+                latency_ms=grade_ms,
+                model=self.evaluator.name,
+                # What grading this reply cost (an LLM judge and coach; zero offline), so the
+                # session's totals and the batch reports include the evaluator's spend.
+                prompt_tokens=grade.usage.prompt_tokens,
+                completion_tokens=grade.usage.completion_tokens,
+                cost_usd=grade.usage.cost_usd,
+            ),
+            state,
+            end_state,
+        )
+        return TurnOutcome(
+            session_id=session_id,
+            turn_index=record.index,
+            grade=grade,
+            mood_before=before,
+            mood_after=state.mood,
+            fired=fired,
+            intent=choice.intent,
+            fact_id=choice.fact_id,
+            end_state=end_state,
+        )
 
     def stream_customer(self, session_id: str) -> Iterator[str]:
         """Stream the customer's next line; it is stored once complete.
@@ -175,8 +214,9 @@ class Engine:
         state = self._state(session, turns)
         pending = state.pending
         if pending is None:
-            raise InputError("The customer has nothing to answer yet.",
-                             hint="Submit the trainee's reply first.")
+            raise InputError(
+                "The customer has nothing to answer yet.", hint="Submit the trainee's reply first."
+            )
         card = self._card(session)
         prompts = self._prompts_for(session)
         messages = self.customer_messages(card, prompts, state, pending, turns)
@@ -185,18 +225,30 @@ class Engine:
         fallback = self._fallback(card, pending, session.seed, len(turns))
         line = SpokenLine()
         started = time.perf_counter()
-        yield from speak(self.customer_model, self.model_name, messages, pending.intent,
-                         rules, fallback, line)
+        yield from speak(
+            self.customer_model, self.model_name, messages, pending.intent, rules, fallback, line
+        )
         latency_ms = (time.perf_counter() - started) * 1000
         state.pending = None
         state.repairs += int(line.repaired)
-        self._add_turn(session_id, len(turns), NewTurn(
-            role="customer", text=line.text, intent=pending.intent,
-            mood_after=mood_numbers(state.mood), prompt_tokens=line.prompt_tokens,
-            completion_tokens=line.completion_tokens, cost_usd=line.cost_usd,
-            latency_ms=latency_ms, model=self.model_name, repaired=line.repaired,
-            problems=line.problems,
-        ), state)
+        self._add_turn(
+            session_id,
+            len(turns),
+            NewTurn(
+                role="customer",
+                text=line.text,
+                intent=pending.intent,
+                mood_after=mood_numbers(state.mood),
+                prompt_tokens=line.prompt_tokens,
+                completion_tokens=line.completion_tokens,
+                cost_usd=line.cost_usd,
+                latency_ms=latency_ms,
+                model=self.model_name,
+                repaired=line.repaired,
+                problems=line.problems,
+            ),
+            state,
+        )
 
     def say_customer(self, session_id: str) -> str:
         """The whole next customer line at once (for batch runs and tests)."""
@@ -214,15 +266,26 @@ class Engine:
         else:
             awaiting = "agent"
         return SessionView(
-            session_id=session.id, trainee_name=session.trainee_name,
-            persona=PersonaInfo(id=card.id, name=card.name, archetype=card.archetype,
-                                summary=card.summary, difficulty=session.difficulty),
-            seed=session.seed, transcript=[_turn_view(t) for t in turns], mood=state.mood,
-            end_state=session.end_state, awaiting=awaiting, repairs=state.repairs,
+            session_id=session.id,
+            trainee_name=session.trainee_name,
+            persona=PersonaInfo(
+                id=card.id,
+                name=card.name,
+                archetype=card.archetype,
+                summary=card.summary,
+                difficulty=session.difficulty,
+            ),
+            seed=session.seed,
+            transcript=[_turn_view(t) for t in turns],
+            mood=state.mood,
+            end_state=session.end_state,
+            awaiting=awaiting,
+            repairs=state.repairs,
             role_reversals=sum("role_reversal" in t.problems for t in turns),
             exam=state.exam,
             totals=self.store.totals(session_id),
-            parent_session_id=session.parent_session_id, branch_turn=session.branch_turn,
+            parent_session_id=session.parent_session_id,
+            branch_turn=session.branch_turn,
         )
 
     def branch(self, session_id: str, turn_index: int, new_text: str) -> str:
@@ -233,14 +296,22 @@ class Engine:
         target = next((t for t in turns if t.index == turn_index), None)
         if target is None or target.role != "agent":
             agent_turns = [t.index for t in turns if t.role == "agent"]
-            raise InputError(f"Turn {turn_index} is not one of the trainee's replies.",
-                             hint=f"Branch from one of the agent turns {agent_turns}.")
+            raise InputError(
+                f"Turn {turn_index} is not one of the trainee's replies.",
+                hint=f"Branch from one of the agent turns {agent_turns}.",
+            )
         card = self._card(parent)
         child = self.store.create_session(
-            trainee_id=parent.trainee_id, persona_id=parent.persona_id,
-            difficulty=parent.difficulty, seed=parent.seed, persona_hash=parent.persona_hash,
-            prompt_hash=parent.prompt_hash, provider=parent.provider, models=parent.models,
-            parent_session_id=parent.id, branch_turn=turn_index,
+            trainee_id=parent.trainee_id,
+            persona_id=parent.persona_id,
+            difficulty=parent.difficulty,
+            seed=parent.seed,
+            persona_hash=parent.persona_hash,
+            prompt_hash=parent.prompt_hash,
+            provider=parent.provider,
+            models=parent.models,
+            parent_session_id=parent.id,
+            branch_turn=turn_index,
         )
         kept = [t for t in turns if t.index < turn_index]
         for t in kept:
@@ -252,13 +323,28 @@ class Engine:
 
     # -- prompt building (public for the trainer preview and the benchmark) -------------
 
-    def customer_messages(self, card: Card, prompts: CustomerPrompts, state: EngineState,
-                          pending: Pending, turns: list[TurnRecord]) -> list[BaseMessage]:
+    def customer_messages(
+        self,
+        card: Card,
+        prompts: CustomerPrompts,
+        state: EngineState,
+        pending: Pending,
+        turns: list[TurnRecord],
+    ) -> list[BaseMessage]:
         transcript = [PromptTurn(t.role, t.text) for t in turns]
         choice = IntentChoice(intent=pending.intent, fact_id=pending.fact_id)
-        return build_messages(prompts, card, state.mood, choice, pending.end_state,
-                              transcript, state.revealed, state.fired, self.model_name,
-                              self.token_budget)
+        return build_messages(
+            prompts,
+            card,
+            state.mood,
+            choice,
+            pending.end_state,
+            transcript,
+            state.revealed,
+            state.fired,
+            self.model_name,
+            self.token_budget,
+        )
 
     @property
     def model_name(self) -> str:
@@ -299,26 +385,43 @@ class Engine:
 
     def _state(self, session: SessionRecord, turns: list[TurnRecord]) -> EngineState:
         if not session.state:
-            raise InputError(f"Session {session.id!r} was not started by the engine.",
-                             hint="Start sessions with Engine.start().")
+            raise InputError(
+                f"Session {session.id!r} was not started by the engine.",
+                hint="Start sessions with Engine.start().",
+            )
         return EngineState.model_validate(session.state)
 
-    def _add_turn(self, session_id: str, index: int, turn: NewTurn, state: EngineState,
-                  end_state: str | None = None) -> TurnRecord:
+    def _add_turn(
+        self,
+        session_id: str,
+        index: int,
+        turn: NewTurn,
+        state: EngineState,
+        end_state: str | None = None,
+    ) -> TurnRecord:
         """Store a turn and the state after it in one commit, at the index we read.
 
         One commit: a crash can't leave a turn without the mood it caused. The index
         check: another process stepping the same session makes this one fail cleanly.
         """
-        return self.store.add_turn(session_id, turn, expect_index=index, end_state=end_state,
-                                   mood=mood_numbers(state.mood),
-                                   state=state.model_dump(mode="json"))
+        return self.store.add_turn(
+            session_id,
+            turn,
+            expect_index=index,
+            end_state=end_state,
+            mood=mood_numbers(state.mood),
+            state=state.model_dump(mode="json"),
+        )
 
-    def _save_state(self, session_id: str, state: EngineState,
-                    end_state: str | None = None) -> None:
-        self.store.update_session(session_id, end_state=end_state,
-                                  mood=mood_numbers(state.mood),
-                                  state=state.model_dump(mode="json"))
+    def _save_state(
+        self, session_id: str, state: EngineState, end_state: str | None = None
+    ) -> None:
+        self.store.update_session(
+            session_id,
+            end_state=end_state,
+            mood=mood_numbers(state.mood),
+            state=state.model_dump(mode="json"),
+        )
 
     @staticmethod
     def _fallback(card: Card, pending: Pending, seed: int, position: int) -> str:
@@ -335,12 +438,21 @@ def _pick(lines: list[str], n: int) -> str:
 
 
 def _turn_view(t: TurnRecord) -> TurnView:
-    return TurnView(index=t.index, role=t.role, text=t.text, intent=t.intent,
-                    grade=Grade.model_validate(t.grade) if t.grade else None,
-                    mood_after=t.mood_after, prompt_tokens=t.prompt_tokens,
-                    completion_tokens=t.completion_tokens, cost_usd=t.cost_usd,
-                    latency_ms=t.latency_ms, model=t.model, repaired=t.repaired,
-                    problems=t.problems)
+    return TurnView(
+        index=t.index,
+        role=t.role,
+        text=t.text,
+        intent=t.intent,
+        grade=Grade.model_validate(t.grade) if t.grade else None,
+        mood_after=t.mood_after,
+        prompt_tokens=t.prompt_tokens,
+        completion_tokens=t.completion_tokens,
+        cost_usd=t.cost_usd,
+        latency_ms=t.latency_ms,
+        model=t.model,
+        repaired=t.repaired,
+        problems=t.problems,
+    )
 
 
 __all__ = ["Engine", "Mood", "SessionView", "TurnOutcome", "check_reply"]

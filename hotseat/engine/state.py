@@ -39,9 +39,9 @@ class EngineState(BaseModel):
     def fresh(cls, card: Card) -> EngineState:
         return cls(mood=Mood.start(card))
 
-    def advance(self, card: Card, grade: Grade, reply: str) -> tuple[Mood, list[str],
-                                                                      IntentChoice,
-                                                                      EndState | None]:
+    def advance(
+        self, card: Card, grade: Grade, reply: str
+    ) -> tuple[Mood, list[str], IntentChoice, EndState | None]:
         """Apply one graded reply; returns (mood before, fired, choice, end state)."""
         before = self.mood
         step = step_mood(before, grade, card)
@@ -50,8 +50,9 @@ class EngineState(BaseModel):
         if choice.fact_id and choice.fact_id not in self.revealed:
             self.revealed.append(choice.fact_id)
         self.fired.extend(f for f in step.fired if f not in self.fired)
-        self.pending = Pending(intent=choice.intent, fact_id=choice.fact_id,
-                               end_state=step.end_state)
+        self.pending = Pending(
+            intent=choice.intent, fact_id=choice.fact_id, end_state=step.end_state
+        )
         return before, step.fired, choice, step.end_state
 
 

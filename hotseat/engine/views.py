@@ -46,16 +46,23 @@ class SessionView(_View):
     transcript: list[TurnView]
     mood: Mood
     end_state: EndState | None
-    awaiting: str = Field(description="'agent' (the trainee's turn), 'customer' (call "
-                          "stream_customer) or 'nobody' (the conversation is over)")
+    awaiting: str = Field(
+        description="'agent' (the trainee's turn), 'customer' (call "
+        "stream_customer) or 'nobody' (the conversation is over)"
+    )
     repairs: int = Field(description="customer lines repaired or replaced so far")
-    role_reversals: int = Field(default=0, description="customer lines on which the model "
-                                "spoke as the agent at least once (then cut or replaced)")
+    role_reversals: int = Field(
+        default=0,
+        description="customer lines on which the model "
+        "spoke as the agent at least once (then cut or replaced)",
+    )
     totals: dict[str, Any]
     parent_session_id: str | None = None
     branch_turn: int | None = None
-    exam: bool = Field(default=False, description="started as an exam: grades stay hidden "
-                       "until the conversation ends")
+    exam: bool = Field(
+        default=False,
+        description="started as an exam: grades stay hidden until the conversation ends",
+    )
 
     @property
     def grades_hidden(self) -> bool:

@@ -31,12 +31,18 @@ class SpokenLine:
     fallback: bool = False
 
 
-def _chunks(model: BaseChatModel, messages: Sequence[BaseMessage],
-            seen: list[str]) -> Iterator[str]:
+def _chunks(
+    model: BaseChatModel, messages: Sequence[BaseMessage], seen: list[str]
+) -> Iterator[str]:
     for chunk in model.stream(list(messages)):
         content = chunk.content
-        text = content if isinstance(content, str) else "".join(
-            part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+        text = (
+            content
+            if isinstance(content, str)
+            else "".join(
+                part.get("text", "") if isinstance(part, dict) else str(part) for part in content
+            )
+        )
         if text:
             seen.append(text)
             yield text

@@ -33,8 +33,12 @@ def chat_model(role: str, settings: Settings, **overrides: Any) -> BaseChatModel
     if provider == "local":
         return _local(role, settings, params)
     key = settings.api_key.get_secret_value() if settings.api_key else None
-    common = {"timeout": settings.timeout_s, "max_retries": settings.max_retries,
-              "stream_usage": True, **params}
+    common = {
+        "timeout": settings.timeout_s,
+        "max_retries": settings.max_retries,
+        "stream_usage": True,
+        **params,
+    }
     if provider == "openai":
         if not key:
             raise ConfigError(
@@ -50,8 +54,9 @@ def chat_model(role: str, settings: Settings, **overrides: Any) -> BaseChatModel
                 hint="Set HOTSEAT_BASE_URL, e.g. http://localhost:11434/v1 for Ollama.",
             )
         # Local servers often need no key, but the SDK insists on one.
-        return HotseatChatOpenAI(model=model, api_key=key or "not-needed",
-                                 base_url=settings.base_url, **common)
+        return HotseatChatOpenAI(
+            model=model, api_key=key or "not-needed", base_url=settings.base_url, **common
+        )
     if provider == "azure":
         if not (key and settings.azure_endpoint):
             raise ConfigError(
@@ -59,8 +64,12 @@ def chat_model(role: str, settings: Settings, **overrides: Any) -> BaseChatModel
                 hint="Set both; the model name of each role is its Azure deployment name.",
             )
         return HotseatAzureChatOpenAI(
-            azure_deployment=model, api_key=key, azure_endpoint=settings.azure_endpoint,
-            api_version=settings.azure_api_version, **common)
+            azure_deployment=model,
+            api_key=key,
+            azure_endpoint=settings.azure_endpoint,
+            api_version=settings.azure_api_version,
+            **common,
+        )
     raise ConfigError(f"Unknown provider {provider!r}.", hint="Set HOTSEAT_PROVIDER.")
 
 

@@ -37,8 +37,13 @@ def load_llama(model_path: str, key: str, n_ctx: int, n_threads: int) -> tuple[A
             from llama_cpp import Llama  # imported late: the package is heavy to import
 
             try:
-                llama = Llama(model_path=model_path, n_ctx=n_ctx, n_threads=n_threads,
-                              n_threads_batch=n_threads, verbose=False)
+                llama = Llama(
+                    model_path=model_path,
+                    n_ctx=n_ctx,
+                    n_threads=n_threads,
+                    n_threads_batch=n_threads,
+                    verbose=False,
+                )
             except (ValueError, RuntimeError) as exc:
                 raise WeightsError(
                     f"llama.cpp could not load {model_path}: {exc}.",
@@ -61,8 +66,7 @@ def _close_all() -> None:
 
 
 def to_chat_dicts(messages: list[BaseMessage]) -> list[dict[str, str]]:
-    return [{"role": _ROLE_NAMES.get(m.type, "user"), "content": str(m.content)}
-            for m in messages]
+    return [{"role": _ROLE_NAMES.get(m.type, "user"), "content": str(m.content)} for m in messages]
 
 
 class LocalChatModel(BaseChatModel):
@@ -104,8 +108,13 @@ class LocalChatModel(BaseChatModel):
             params["response_format"] = kwargs["response_format"]
         return params
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         llama, lock = self._llama()
         with lock:
             out = _call(llama, to_chat_dicts(messages), self._params(stop, kwargs), stream=False)
@@ -113,20 +122,27 @@ class LocalChatModel(BaseChatModel):
         usage = out.get("usage") or {}
         message = AIMessage(
             content=choice["message"].get("content") or "",
-            usage_metadata=_usage(usage.get("prompt_tokens", 0),
-                                  usage.get("completion_tokens", 0)),
-            response_metadata={"model_name": self.model_name,
-                               "finish_reason": choice.get("finish_reason")},
+            usage_metadata=_usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)),
+            response_metadata={
+                "model_name": self.model_name,
+                "finish_reason": choice.get("finish_reason"),
+            },
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
 
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                run_manager: Any = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
         llama, lock = self._llama()
         with lock, _context_errors():
             produced = 0
-            for part in _call(llama, to_chat_dicts(messages), self._params(stop, kwargs),
-                              stream=True):
+            for part in _call(
+                llama, to_chat_dicts(messages), self._params(stop, kwargs), stream=True
+            ):
                 delta = part["choices"][0].get("delta", {}).get("content")
                 if not delta:
                     continue
@@ -137,12 +153,17 @@ class LocalChatModel(BaseChatModel):
                 yield chunk
             # After generation the context holds prompt + completion tokens.
             prompt_tokens = max(0, int(llama.n_tokens) - produced)
-        yield ChatGenerationChunk(message=AIMessageChunk(
-            content="", usage_metadata=_usage(prompt_tokens, produced),
-            response_metadata={"model_name": self.model_name}))
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(
+                content="",
+                usage_metadata=_usage(prompt_tokens, produced),
+                response_metadata={"model_name": self.model_name},
+            )
+        )
 
-    def with_structured_output(self, schema: Any, *, include_raw: bool = False,
-                               **kwargs: Any) -> Runnable:
+    def with_structured_output(
+        self, schema: Any, *, include_raw: bool = False, **kwargs: Any
+    ) -> Runnable:
         """Grammar-constrained JSON: llama.cpp honours `json_object` + `schema` in process."""
         if include_raw:
             raise NotImplementedError("include_raw is not supported by the local model")
@@ -156,17 +177,16 @@ class LocalChatModel(BaseChatModel):
                 data = json.loads(str(message.content), strict=False)
                 return schema.model_validate(data) if is_model else data
             except (json.JSONDecodeError, ValidationError) as exc:
+                first_line = str(exc).splitlines()[0]
                 raise MalformedResponse(
-                    f"The embedded model returned JSON that does not fit the schema: {exc}."
-                    .splitlines()[0],
+                    f"The embedded model returned JSON that does not fit the schema: {first_line}.",
                     hint="Retry; if it repeats, raise max_tokens or use a larger model.",
                 ) from exc
 
         return bound | RunnableLambda(parse)
 
 
-def _call(llama: Any, messages: list[dict[str, str]], params: dict[str, Any],
-          stream: bool) -> Any:
+def _call(llama: Any, messages: list[dict[str, str]], params: dict[str, Any], stream: bool) -> Any:
     with _context_errors():
         return llama.create_chat_completion(messages=messages, stream=stream, **params)
 
@@ -186,5 +206,8 @@ def _context_errors() -> Iterator[None]:
 
 
 def _usage(prompt_tokens: int, completion_tokens: int) -> dict[str, int]:
-    return {"input_tokens": prompt_tokens, "output_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens}
+    return {
+        "input_tokens": prompt_tokens,
+        "output_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }

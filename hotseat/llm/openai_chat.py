@@ -28,35 +28,57 @@ class _Translating:
     def _retries(self) -> int:
         return int(getattr(self, "max_retries", 0) or 0)
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         with translated(self._where(), self._retries()):
             return super()._generate(messages, stop, run_manager, **kwargs)  # type: ignore[misc]
 
-    async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                         run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         with translated(self._where(), self._retries()):
             return await super()._agenerate(  # type: ignore[misc]
-                messages, stop, run_manager, **kwargs)
+                messages, stop, run_manager, **kwargs
+            )
 
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                run_manager: Any = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
         finished = False
         with translated(self._where(), self._retries()):
             for chunk in super()._stream(  # type: ignore[misc]
-                    messages, stop, run_manager, **kwargs):
+                messages, stop, run_manager, **kwargs
+            ):
                 finished = finished or _is_final(chunk)
                 yield chunk
         if not finished:
             raise _cut_stream(self._where())
 
-    async def _astream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                       run_manager: Any = None, **kwargs: Any
-                       ) -> AsyncIterator[ChatGenerationChunk]:
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
         finished = False
         with translated(self._where(), self._retries()):
             async for chunk in super()._astream(  # type: ignore[misc]
-                    messages, stop, run_manager, **kwargs):
+                messages, stop, run_manager, **kwargs
+            ):
                 finished = finished or _is_final(chunk)
                 yield chunk
         if not finished:
@@ -66,8 +88,7 @@ class _Translating:
 def _is_final(chunk: ChatGenerationChunk) -> bool:
     """A complete stream carries a finish_reason; a cut one just stops."""
     info = chunk.generation_info or {}
-    return bool(info.get("finish_reason")
-                or chunk.message.response_metadata.get("finish_reason"))
+    return bool(info.get("finish_reason") or chunk.message.response_metadata.get("finish_reason"))
 
 
 def _cut_stream(where: str) -> ProviderUnavailable:

@@ -48,8 +48,7 @@ def resolve_weights(setting: str, cache_dir: Path) -> Path:
         if not path.is_file():
             raise WeightsError(
                 f"HOTSEAT_LOCAL_MODEL points to {path}, which does not exist.",
-                hint="Fix the path, or use a known model name: "
-                f"{', '.join(known_models())}.",
+                hint=f"Fix the path, or use a known model name: {', '.join(known_models())}.",
             )
         return path
     specs = known_models()

@@ -43,8 +43,11 @@ def _load_model(path: Path, model: type[M]) -> M:
     if obj_id != path.stem:
         line = node_line(root, ("id",))
         raise CardInvalid(
-            [CardProblem(str(path), line, "id",
-                         f"id {obj_id!r} must equal the file name {path.stem!r}")]
+            [
+                CardProblem(
+                    str(path), line, "id", f"id {obj_id!r} must equal the file name {path.stem!r}"
+                )
+            ]
         )
     return obj
 
@@ -102,9 +105,7 @@ def get_overlay(difficulty: str, personas_dir: Path = DEFAULT_PERSONAS_DIR) -> O
     path = Path(personas_dir) / OVERLAY_DIR / f"{difficulty}.yaml"
     if not path.is_file():
         known = [p.stem for p in overlay_files(personas_dir)] or list(DIFFICULTIES)
-        raise InputError(
-            f"Unknown difficulty {difficulty!r}.", hint=f"Use one of {known}."
-        )
+        raise InputError(f"Unknown difficulty {difficulty!r}.", hint=f"Use one of {known}.")
     return load_overlay(path)
 
 

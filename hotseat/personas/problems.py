@@ -55,8 +55,11 @@ def node_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int:
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             match = next(
-                ((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)
-                 and k.value == str(part)),
+                (
+                    (k, v)
+                    for k, v in node.value
+                    if isinstance(k, yaml.ScalarNode) and k.value == str(part)
+                ),
                 None,
             )
             if match is None:

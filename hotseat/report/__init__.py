@@ -38,8 +38,10 @@ def report_paths(target: Path) -> tuple[Path, Path]:
     """Where `build_report(target)` writes (report.html, summary.json)."""
     target = Path(target)
     if target.is_file() and not _is_run_file(target):
-        return (target.with_name(f"{target.stem}.{REPORT_HTML}"),
-                target.with_name(f"{target.stem}.{SUMMARY_JSON}"))
+        return (
+            target.with_name(f"{target.stem}.{REPORT_HTML}"),
+            target.with_name(f"{target.stem}.{SUMMARY_JSON}"),
+        )
     folder = target.parent if _is_run_file(target) else target
     return folder / REPORT_HTML, folder / SUMMARY_JSON
 
@@ -47,14 +49,17 @@ def report_paths(target: Path) -> tuple[Path, Path]:
 def _grading_file(path: Path) -> dict[str, list[dict[str, Any]]]:
     rows = read_jsonl(path)
     if not rows:
-        raise InputError(f"{path} holds no JSON rows.",
-                         hint="Pass a `hotseat grade --out FILE.jsonl` file or a run folder.")
+        raise InputError(
+            f"{path} holds no JSON rows.",
+            hint="Pass a `hotseat grade --out FILE.jsonl` file or a run folder.",
+        )
     bad = next((i for i, r in enumerate(rows, start=1) if not is_grade_row(r)), None)
     if bad is not None:
-        raise InputError(f"{path} is not a `hotseat grade` output: row {bad} has neither "
-                         "grades (empathy, empowerment) nor a grading error.",
-                         hint="Pass a `hotseat grade --out` file, or a `hotseat simulate "
-                              "--out` folder.")
+        raise InputError(
+            f"{path} is not a `hotseat grade` output: row {bad} has neither "
+            "grades (empathy, empowerment) nor a grading error.",
+            hint="Pass a `hotseat grade --out` file, or a `hotseat simulate --out` folder.",
+        )
     return {path.name: rows}
 
 
@@ -67,29 +72,33 @@ def build_report(target: Path) -> dict[str, Any]:
         summary = summarise_grades(_grading_file(target))
         html = grading_page(summary)
     elif not target.is_dir():
-        raise InputError(f"{target} is neither a folder nor a file.",
-                         hint="Pass the --out folder of `hotseat simulate`, or a `hotseat "
-                              "grade --out` file (or a folder of them).")
+        raise InputError(
+            f"{target} is neither a folder nor a file.",
+            hint="Pass the --out folder of `hotseat simulate`, or a `hotseat "
+            "grade --out` file (or a folder of them).",
+        )
     elif (target / CONVERSATIONS).exists():
         conversations = target / CONVERSATIONS
-        rows = [r for r in read_jsonl(conversations)
-                if key_of(r) is not None and "end_state" in r]
+        rows = [r for r in read_jsonl(conversations) if key_of(r) is not None and "end_state" in r]
         if not rows:
-            raise InputError(f"{conversations} holds no finished conversation yet.",
-                             hint="Run `hotseat simulate ... --out` into this folder first.")
+            raise InputError(
+                f"{conversations} holds no finished conversation yet.",
+                hint="Run `hotseat simulate ... --out` into this folder first.",
+            )
         summary = summarise(rows, read_jsonl(target / ERRORS))
         html = simulate_page(summary, _examples(rows))
     else:
         files = grade_files(target)
         if not files:
-            raise InputError(f"{target} has neither {CONVERSATIONS} nor grading output.",
-                             hint="Point it at a `hotseat simulate --out` folder, or a folder "
-                                  "holding `hotseat grade --out FILE.jsonl` files.")
+            raise InputError(
+                f"{target} has neither {CONVERSATIONS} nor grading output.",
+                hint="Point it at a `hotseat simulate --out` folder, or a folder "
+                "holding `hotseat grade --out FILE.jsonl` files.",
+            )
         summary = summarise_grades(files)
         html = grading_page(summary)
     html_path, json_path = report_paths(target)
-    json_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
-                         encoding="utf-8")
+    json_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     html_path.write_text(html, encoding="utf-8")
     return summary
 

@@ -31,10 +31,18 @@ def _group(rows: list[dict[str, Any]]) -> dict[str, Any]:
     graded = [r for r in rows if "empathy" in r]
     emp = Counter(int(r["empathy"]) for r in graded)
     pow_ = Counter(int(r["empowerment"]) for r in graded)
-    anti = Counter(a["name"] for r in graded for a in r.get("anti_patterns", [])
-                   if isinstance(a, dict) and "name" in a)
-    tech = Counter(t["name"] for r in graded for t in r.get("techniques", [])
-                   if isinstance(t, dict) and "name" in t)
+    anti = Counter(
+        a["name"]
+        for r in graded
+        for a in r.get("anti_patterns", [])
+        if isinstance(a, dict) and "name" in a
+    )
+    tech = Counter(
+        t["name"]
+        for r in graded
+        for t in r.get("techniques", [])
+        if isinstance(t, dict) and "name" in t
+    )
     return {
         "replies": len(graded),
         "errors": len(rows) - len(graded),
@@ -44,7 +52,8 @@ def _group(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "empowerment": {str(k): pow_.get(k, 0) for k in range(5)},
         "anti_patterns": dict(anti.most_common()),
         "anti_pattern_rates": {k: round(v / len(graded), 4) for k, v in anti.most_common()}
-        if graded else {},
+        if graded
+        else {},
         "techniques": dict(tech.most_common()),
     }
 

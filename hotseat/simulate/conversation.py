@@ -12,8 +12,9 @@ from hotseat.simulate.records import ConversationRecord, JobKey, TurnOut
 SAFETY_TURNS = 60  # a card's max_turns ends a call long before this; a bug must not loop
 
 
-def run_conversation(engine: Engine, bot: TraineeBot, key: JobKey,
-                     turns_cap: int | None = None) -> ConversationRecord:
+def run_conversation(
+    engine: Engine, bot: TraineeBot, key: JobKey, turns_cap: int | None = None
+) -> ConversationRecord:
     """Play the conversation to its end state (or `turns_cap` agent replies); record it."""
     started = time.perf_counter()
     card = get_card(key.persona, key.difficulty, engine.personas_dir)
@@ -50,13 +51,24 @@ def run_conversation(engine: Engine, bot: TraineeBot, key: JobKey,
         end_state=end_state or "turn_limit",
         capped=capped,
         turns_count=replies,
-        turns=[TurnOut(index=t.index, role=t.role, text=t.text, mood=t.mood_after,
-                       intent=t.intent,
-                       grade=t.grade.model_dump(mode="json") if t.grade else None,
-                       repaired=t.repaired, problems=t.problems)
-               for t in final.transcript],
-        tokens={"prompt": prompt_tokens, "completion": completion_tokens,
-                "total": prompt_tokens + completion_tokens},
+        turns=[
+            TurnOut(
+                index=t.index,
+                role=t.role,
+                text=t.text,
+                mood=t.mood_after,
+                intent=t.intent,
+                grade=t.grade.model_dump(mode="json") if t.grade else None,
+                repaired=t.repaired,
+                problems=t.problems,
+            )
+            for t in final.transcript
+        ],
+        tokens={
+            "prompt": prompt_tokens,
+            "completion": completion_tokens,
+            "total": prompt_tokens + completion_tokens,
+        },
         cost=round(float(totals["cost_usd"]) + bot_cost, 6),
         repairs=final.repairs,
         role_reversals=final.role_reversals,

@@ -62,8 +62,9 @@ class ConversationRecord(JobKey):
     tokens: dict[str, int]
     cost: float
     repairs: int
-    role_reversals: int = Field(default=0, description="customer lines on which the model "
-                                "spoke as the agent at least once")
+    role_reversals: int = Field(
+        default=0, description="customer lines on which the model spoke as the agent at least once"
+    )
     evaluator: str
     customer_model: str
     session_id: str
@@ -152,15 +153,17 @@ class ResultFiles:
             try:
                 old = json.loads(path.read_text(encoding="utf-8"))
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path} is not valid JSON ({exc.msg}, line {exc.lineno}).",
-                                 hint="Restore it from the run's first settings, or use "
-                                 "another --out.") from None
-            changed = {k: (old.get(k), v) for k, v in spec.items()
-                       if k in old and old[k] != v}
+                raise InputError(
+                    f"{path} is not valid JSON ({exc.msg}, line {exc.lineno}).",
+                    hint="Restore it from the run's first settings, or use another --out.",
+                ) from None
+            changed = {k: (old.get(k), v) for k, v in spec.items() if k in old and old[k] != v}
             if changed:
                 said = ", ".join(f"{k}: {a!r} then, {b!r} now" for k, (a, b) in changed.items())
-                raise InputError(f"{self.dir} holds a run with different settings ({said}).",
-                                 hint="Use the same settings to resume, or another --out.")
+                raise InputError(
+                    f"{self.dir} holds a run with different settings ({said}).",
+                    hint="Use the same settings to resume, or another --out.",
+                )
             return
         path.write_text(json.dumps(spec, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -172,8 +175,12 @@ class ResultFiles:
         self.finished.add(record.as_tuple())
 
     def add_error(self, key: JobKey, exc: BaseException) -> dict[str, Any]:
-        row = {**key.model_dump(), "error": str(exc), "type": type(exc).__name__,
-               "at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        row = {
+            **key.model_dump(),
+            "error": str(exc),
+            "type": type(exc).__name__,
+            "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
         self._append(self.errors, row)
         return row
 

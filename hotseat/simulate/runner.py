@@ -42,8 +42,10 @@ class SimPlan:
     prompts_dir: Path = DEFAULT_PROMPTS_DIR
 
     def jobs(self) -> list[JobKey]:
-        return [JobKey(persona=p, bot=b, seed=s, difficulty=self.difficulty)
-                for p, b, s in itertools.product(self.personas, self.bots, range(self.seeds))]
+        return [
+            JobKey(persona=p, bot=b, seed=s, difficulty=self.difficulty)
+            for p, b, s in itertools.product(self.personas, self.bots, range(self.seeds))
+        ]
 
 
 @dataclass
@@ -68,8 +70,9 @@ def check_plan(plan: SimPlan) -> SimPlan:
     if bad or not bots:
         raise InputError(f"Unknown bot(s) {bad}.", hint=f"Use 'all' or some of {BOT_NAMES}.")
     if plan.difficulty not in DIFFICULTIES:
-        raise InputError(f"Unknown difficulty {plan.difficulty!r}.",
-                         hint=f"Use one of {DIFFICULTIES}.")
+        raise InputError(
+            f"Unknown difficulty {plan.difficulty!r}.", hint=f"Use one of {DIFFICULTIES}."
+        )
     if plan.seeds < 1:
         raise InputError(f"--seeds must be at least 1 (got {plan.seeds}).")
     if plan.concurrency < 1:
@@ -101,28 +104,39 @@ def run_simulation(
     plan = check_plan(plan)
     files = ResultFiles(out_dir)
     # A resumed run must mean the same thing: same bots, grader, provider and model.
-    files.check_spec({"bot_mode": plan.bot_mode, "turns": plan.turns,
-                      "evaluator": make_evaluator().name,
-                      "provider": settings.resolved_provider,
-                      "customer_model": settings.model_for("customer")})
+    files.check_spec(
+        {
+            "bot_mode": plan.bot_mode,
+            "turns": plan.turns,
+            "evaluator": make_evaluator().name,
+            "provider": settings.resolved_provider,
+            "customer_model": settings.model_for("customer"),
+        }
+    )
     todo = [k for k in plan.jobs() if not files.is_finished(k)]
-    summary = SimSummary(planned=len(plan.jobs()), skipped=len(plan.jobs()) - len(todo),
-                         repaired_bytes=files.repaired_bytes)
+    summary = SimSummary(
+        planned=len(plan.jobs()),
+        skipped=len(plan.jobs()) - len(todo),
+        repaired_bytes=files.repaired_bytes,
+    )
     local = _Workers()
 
     with Store(f"sqlite:///{files.dir.resolve() / DB_FILE}") as store:
+
         def one(key: JobKey) -> ConversationRecord:
             if local.engine is None:
-                local.engine = Engine(settings, store, make_evaluator(),
-                                      personas_dir=plan.personas_dir,
-                                      prompts_dir=plan.prompts_dir)
+                local.engine = Engine(
+                    settings,
+                    store,
+                    make_evaluator(),
+                    personas_dir=plan.personas_dir,
+                    prompts_dir=plan.prompts_dir,
+                )
             if key.bot not in local.bots:
-                local.bots[key.bot] = make_bot(key.bot, plan.bot_mode, settings,
-                                               plan.prompts_dir)
+                local.bots[key.bot] = make_bot(key.bot, plan.bot_mode, settings, plan.prompts_dir)
             return run_conversation(local.engine, local.bots[key.bot], key, plan.turns)
 
-        for key, result in run_bounded(one, todo, plan.concurrency, ordered=False,
-                                       name="simulate"):
+        for key, result in run_bounded(one, todo, plan.concurrency, ordered=False, name="simulate"):
             if isinstance(result, ConversationRecord):
                 files.add_result(result)
                 summary.finished += 1

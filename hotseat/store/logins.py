@@ -43,5 +43,4 @@ def record_failure(store: Store, keys: list[str]) -> None:
 
 def clear(store: Store, keys: list[str]) -> None:
     with store._tx("clearing sign-in failures") as s:  # noqa: SLF001
-        s.execute(delete(LoginFailureRow).where(LoginFailureRow.key.in_([_key(k)
-                                                                           for k in keys])))
+        s.execute(delete(LoginFailureRow).where(LoginFailureRow.key.in_([_key(k) for k in keys])))

@@ -384,9 +384,7 @@ def _session_update(
     if mood is not None:
         update["mood"] = check_json_document(validated(dict[str, float], mood, "mood"), "mood")
     if state is not None:
-        update["state"] = check_json_document(
-            validated(dict[str, Any], state, "state"), "state"
-        )
+        update["state"] = check_json_document(validated(dict[str, Any], state, "state"), "state")
     return update
 
 

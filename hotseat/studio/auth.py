@@ -19,8 +19,7 @@ SIGNED_IN = "studio_trainer_signed_in"
 TRAINER_ACCOUNT = "trainer"  # the one shared trainer password is one account
 
 
-def configured_password(environ: dict[str, str] | None = None,
-                        secrets: Any = None) -> str | None:
+def configured_password(environ: dict[str, str] | None = None, secrets: Any = None) -> str | None:
     """The trainer password, or None when neither the environment nor secrets set one."""
     env = os.environ if environ is None else environ
     value = env.get(PASSWORD_ENV)

@@ -42,11 +42,16 @@ def card_problems(card_id: str, text: str, personas_dir: Path) -> list[Problem]:
             try:
                 get_card(card_id, overlay.stem, folder)
             except CardInvalid as exc:
-                out += [Problem(p.line, p.field, f"at difficulty {overlay.stem}: {p.message}")
-                        for p in exc.problems]
+                out += [
+                    Problem(p.line, p.field, f"at difficulty {overlay.stem}: {p.message}")
+                    for p in exc.problems
+                ]
             except ValidationError as exc:
                 # An overlay pushed a value out of range: no line to point at but the id.
-                out += [Problem(1, field_path(tuple(e["loc"])),
-                                f"at difficulty {overlay.stem}: {e['msg']}")
-                        for e in exc.errors()]
+                out += [
+                    Problem(
+                        1, field_path(tuple(e["loc"])), f"at difficulty {overlay.stem}: {e['msg']}"
+                    )
+                    for e in exc.errors()
+                ]
         return out

@@ -13,13 +13,22 @@ __all__ = ["anti_patterns", "averages", "trend"]
 
 
 def trend(rows: list[dict[str, Any]]) -> alt.Chart:
-    return score_trend(rows, alt.X("day:T", title="Day"), "Cohort average (0-4)",
-                       ["day:T", "axis:N", "score:Q", "sessions:Q"])
+    return score_trend(
+        rows,
+        alt.X("day:T", title="Day"),
+        "Cohort average (0-4)",
+        ["day:T", "axis:N", "score:Q", "sessions:Q"],
+    )
 
 
 def anti_patterns(rows: list[dict[str, Any]]) -> alt.Chart:
-    return alt.Chart(pd.DataFrame(rows)).mark_bar(color="#d62728").encode(
-        x=alt.X("replies:Q", title="Replies showing it"),
-        y=alt.Y("anti_pattern:N", title=None, sort="-x"),
-        tooltip=["anti_pattern:N", "replies:Q", "trainees:Q"],
-    ).properties(height=alt.Step(18))
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar(color="#d62728")
+        .encode(
+            x=alt.X("replies:Q", title="Replies showing it"),
+            y=alt.Y("anti_pattern:N", title=None, sort="-x"),
+            tooltip=["anti_pattern:N", "replies:Q", "trainees:Q"],
+        )
+        .properties(height=alt.Step(18))
+    )

@@ -19,9 +19,21 @@ from hotseat.studio import config
 from hotseat.studio.lineage import Lineage
 
 AXES = ("empathy", "empowerment")
-CSV_COLUMNS = ("started", "trainee", "scenario", "difficulty", "outcome", "replies",
-               "empathy", "empowerment", "anti_patterns", "persona_version", "session",
-               "studio_version", "branch_of")
+CSV_COLUMNS = (
+    "started",
+    "trainee",
+    "scenario",
+    "difficulty",
+    "outcome",
+    "replies",
+    "empathy",
+    "empowerment",
+    "anti_patterns",
+    "persona_version",
+    "session",
+    "studio_version",
+    "branch_of",
+)
 
 
 def _mean(values: list[Any]) -> float | None:
@@ -43,24 +55,34 @@ def session_rows(store: Store, personas_dir: Path | None = None) -> list[dict[st
     rows = []
     for rec in sorted(store.list_sessions(), key=lambda r: (r.created_at, r.id)):
         start = first_own_turn(rec)
-        grades = [t.grade for t in store.list_turns(rec.id)
-                  if t.index >= start and t.role == "agent" and t.grade]
+        grades = [
+            t.grade
+            for t in store.list_turns(rec.id)
+            if t.index >= start and t.role == "agent" and t.grade
+        ]
         if not grades:
             continue
         anti = Counter(a["name"] for g in grades for a in g.get("anti_patterns", []))
-        rows.append({
-            "started": rec.created_at, "trainee": rec.trainee_name,
-            "scenario": rec.persona_id, "difficulty": rec.difficulty,
-            "outcome": rec.end_state or "in progress", "replies": len(grades),
-            "empathy": _mean([g["empathy"] for g in grades
-                              if g.get("empathy_called_for", True)]),
-            "empowerment": _mean([g["empowerment"] for g in grades]),
-            "anti_patterns": dict(sorted(anti.items())),
-            # The effective card's hash, and the studio version it came from.
-            "persona_version": rec.persona_hash[:10], "session": rec.id,
-            "studio_version": lineage.card_label(rec),
-            "branch_of": rec.parent_session_id or "",
-        })
+        rows.append(
+            {
+                "started": rec.created_at,
+                "trainee": rec.trainee_name,
+                "scenario": rec.persona_id,
+                "difficulty": rec.difficulty,
+                "outcome": rec.end_state or "in progress",
+                "replies": len(grades),
+                "empathy": _mean(
+                    [g["empathy"] for g in grades if g.get("empathy_called_for", True)]
+                ),
+                "empowerment": _mean([g["empowerment"] for g in grades]),
+                "anti_patterns": dict(sorted(anti.items())),
+                # The effective card's hash, and the studio version it came from.
+                "persona_version": rec.persona_hash[:10],
+                "session": rec.id,
+                "studio_version": lineage.card_label(rec),
+                "branch_of": rec.parent_session_id or "",
+            }
+        )
     return rows
 
 
@@ -69,10 +91,15 @@ def averages_by(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         groups[str(r[column])].append(r)
-    return [{column: name, "sessions": len(rs),
-             **{axis: _mean([r[axis] for r in rs]) for axis in AXES},
-             "resolved": round(sum(r["outcome"] == "resolved" for r in rs) / len(rs), 2)}
-            for name, rs in sorted(groups.items())]
+    return [
+        {
+            column: name,
+            "sessions": len(rs),
+            **{axis: _mean([r[axis] for r in rs]) for axis in AXES},
+            "resolved": round(sum(r["outcome"] == "resolved" for r in rs) / len(rs), 2),
+        }
+        for name, rs in sorted(groups.items())
+    ]
 
 
 def version_averages(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -80,15 +107,25 @@ def version_averages(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         groups[(r["scenario"], r["studio_version"])].append(r)
-    return [{"scenario": scenario, "studio_version": version, "sessions": len(rs),
-             **{axis: _mean([r[axis] for r in rs]) for axis in AXES}}
-            for (scenario, version), rs in sorted(groups.items())]
+    return [
+        {
+            "scenario": scenario,
+            "studio_version": version,
+            "sessions": len(rs),
+            **{axis: _mean([r[axis] for r in rs]) for axis in AXES},
+        }
+        for (scenario, version), rs in sorted(groups.items())
+    ]
 
 
 def long_form(averages: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
     """`averages_by` rows split per axis, the shape a grouped bar chart wants."""
-    return [{column: r[column], "axis": axis, "score": r[axis]} for r in averages for axis in AXES
-            if r[axis] is not None]
+    return [
+        {column: r[column], "axis": axis, "score": r[axis]}
+        for r in averages
+        for axis in AXES
+        if r[axis] is not None
+    ]
 
 
 def trend_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -96,8 +133,11 @@ def trend_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     days: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         days[r["started"].date().isoformat()].append(r)
-    out = [{"day": day, "axis": axis, "score": _mean([r[axis] for r in rs]),
-            "sessions": len(rs)} for day, rs in sorted(days.items()) for axis in AXES]
+    out = [
+        {"day": day, "axis": axis, "score": _mean([r[axis] for r in rs]), "sessions": len(rs)}
+        for day, rs in sorted(days.items())
+        for axis in AXES
+    ]
     return [r for r in out if r["score"] is not None]
 
 
@@ -110,8 +150,7 @@ def top_anti_patterns(rows: list[dict[str, Any]], limit: int = 10) -> list[dict[
             times[name] += n
             who[name].add(r["trainee"])
     ranked = sorted(times.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return [{"anti_pattern": name, "replies": n, "trainees": len(who[name])}
-            for name, n in ranked]
+    return [{"anti_pattern": name, "replies": n, "trainees": len(who[name])} for name, n in ranked]
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
@@ -120,8 +159,11 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({**{c: r[c] for c in CSV_COLUMNS},
-                         "started": r["started"].isoformat(timespec="seconds"),
-                         "anti_patterns": ";".join(f"{k}:{v}"
-                                                   for k, v in r["anti_patterns"].items())})
+        writer.writerow(
+            {
+                **{c: r[c] for c in CSV_COLUMNS},
+                "started": r["started"].isoformat(timespec="seconds"),
+                "anti_patterns": ";".join(f"{k}:{v}" for k, v in r["anti_patterns"].items()),
+            }
+        )
     return buf.getvalue()

@@ -41,8 +41,10 @@ def _slug(doc: Doc) -> str:
 
 
 def show_problems(problems: list[Problem]) -> None:
-    st.error("Not valid, so it cannot be saved:\n\n"
-             + "\n".join(f"- {escape_markdown(str(p))}" for p in problems))
+    st.error(
+        "Not valid, so it cannot be saved:\n\n"
+        + "\n".join(f"- {escape_markdown(str(p))}" for p in problems)
+    )
 
 
 def edit(store: Store, doc: Doc) -> str:
@@ -54,13 +56,16 @@ def edit(store: Store, doc: Doc) -> str:
         show_problems(problems)
     else:
         st.success("Valid.")
-    if st.button("Save as new version", key=f"save-{_slug(doc)}", disabled=bool(problems),
-                 type="primary"):
+    if st.button(
+        "Save as new version", key=f"save-{_slug(doc)}", disabled=bool(problems), type="primary"
+    ):
         result = save_new_version(store, doc, text)
         if result.ok and result.content_hash:
             what = "Published" if result.changed else "Already the published text; kept"
-            st.success(f"{what} as version {result.content_hash[:10]}. "
-                       "Earlier versions are kept under Versions.")
+            st.success(
+                f"{what} as version {result.content_hash[:10]}. "
+                "Earlier versions are kept under Versions."
+            )
         else:
             show_problems(result.problems)
     return text
@@ -98,8 +103,9 @@ def versions(store: Store, doc: Doc, text: str) -> None:
     st.caption(f"{len(labels) - 2} saved version(s) of {doc.path.name}; newest first.")
     left, right = st.columns(2)
     # Default: the version before the newest saved one (or the file) against the editor.
-    a = left.selectbox("Version A", labels, index=3 if len(labels) > 3 else 1,
-                       key=f"diff-a-{_slug(doc)}")
+    a = left.selectbox(
+        "Version A", labels, index=3 if len(labels) > 3 else 1, key=f"diff-a-{_slug(doc)}"
+    )
     b = right.selectbox("Version B", labels, index=0, key=f"diff-b-{_slug(doc)}")
     diff = unified_diff(choices[a], choices[b], a, b)
     st.code(diff, language="diff")
@@ -112,8 +118,15 @@ def _engine(doc: Doc, t: Trial, settings: Settings) -> Engine:
     cached = st.session_state.get(slot)
     if cached is not None and cached[0] == t.digest:
         return cached[1]
-    engine = preview_engine(t.card_id, t.card_text, settings, config.runs_dir(),
-                            _personas_dir(doc), config.prompts_dir(), t.prompt_edits)
+    engine = preview_engine(
+        t.card_id,
+        t.card_text,
+        settings,
+        config.runs_dir(),
+        _personas_dir(doc),
+        config.prompts_dir(),
+        t.prompt_edits,
+    )
     st.session_state[slot] = (t.digest, engine)
     st.session_state.pop(f"preview-session-{_slug(doc)}", None)  # new text: new chat
     return engine
@@ -122,18 +135,21 @@ def _engine(doc: Doc, t: Trial, settings: Settings) -> Engine:
 def preview(doc: Doc, text: str, settings: Settings, card_id: str | None = None) -> None:
     """A chat against the text as it is in the editor (not yet published)."""
     if doc.problems(text):
-        st.info(f"Fix the {'card' if doc.kind == 'persona' else 'prompt'}'s problems "
-                "to preview it.")
+        st.info(
+            f"Fix the {'card' if doc.kind == 'persona' else 'prompt'}'s problems to preview it."
+        )
         return
     t = trial(doc, text, card_id)
     engine = _engine(doc, t, settings)
     sid_key = f"preview-session-{_slug(doc)}"
-    difficulty = st.selectbox("Difficulty", ["easy", "standard", "hard"], index=1,
-                              key=f"preview-difficulty-{_slug(doc)}")
-    if st.button("Start a new preview", key=f"preview-start-{_slug(doc)}") \
-            or sid_key not in st.session_state:
-        st.session_state[sid_key] = engine.start(PREVIEW_TRAINEE, t.card_id,
-                                                 difficulty).session_id
+    difficulty = st.selectbox(
+        "Difficulty", ["easy", "standard", "hard"], index=1, key=f"preview-difficulty-{_slug(doc)}"
+    )
+    if (
+        st.button("Start a new preview", key=f"preview-start-{_slug(doc)}")
+        or sid_key not in st.session_state
+    ):
+        st.session_state[sid_key] = engine.start(PREVIEW_TRAINEE, t.card_id, difficulty).session_id
     sid = st.session_state[sid_key]
     reply = st.text_input("Your reply", key=f"preview-reply-{_slug(doc)}")
     if st.button("Send", key=f"preview-send-{_slug(doc)}") and reply.strip():
@@ -148,8 +164,9 @@ def preview(doc: Doc, text: str, settings: Settings, card_id: str | None = None)
         with st.chat_message("assistant" if turn.role == "customer" else "user"):
             st.markdown(escape_markdown(turn.text))
             if turn.grade is not None:
-                st.caption(f"empathy {turn.grade.empathy}/4 · "
-                           f"empowerment {turn.grade.empowerment}/4")
+                st.caption(
+                    f"empathy {turn.grade.empathy}/4 · empowerment {turn.grade.empowerment}/4"
+                )
     levels = " · ".join(f"{k} {v:g}" for k, v in mood_levels(view.mood).items())
     st.caption(f"Mood: {levels}" + (f" · ended: {view.end_state}" if view.end_state else ""))
 
@@ -166,26 +183,39 @@ def _show_run(run: realism.RealismRun) -> None:
     if run.report_html.is_file():
         html = run.report_html.read_text(encoding="utf-8")
         st.iframe(report_src(html), height=REPORT_HEIGHT, alt="Realism check report")
-        st.download_button("Download the full report (HTML)", html.encode("utf-8"),
-                           file_name=f"{run.card_id}-{run.content_hash}-report.html",
-                           mime="text/html", key=f"report-{run.content_hash}")
+        st.download_button(
+            "Download the full report (HTML)",
+            html.encode("utf-8"),
+            file_name=f"{run.card_id}-{run.content_hash}-report.html",
+            mime="text/html",
+            key=f"report-{run.content_hash}",
+        )
 
 
-def realism_panel(store: Store, doc: Doc, text: str, settings: Settings,
-                  card_id: str | None = None) -> None:
+def realism_panel(
+    store: Store, doc: Doc, text: str, settings: Settings, card_id: str | None = None
+) -> None:
     choices = _choices(store, doc, text)
     label = st.selectbox("Version to check", list(choices), key=f"realism-v-{_slug(doc)}")
     t = trial(doc, choices[label], card_id)
-    st.caption(f"{len(realism.DEFAULT_BOTS)} scripted bots ({', '.join(realism.DEFAULT_BOTS)})"
-               f" × {realism.DEFAULT_SEEDS} seeds, at most {realism.DEFAULT_TURNS} replies, "
-               "offline grader" + (f", card {t.card_id}." if doc.kind == "prompt" else "."))
+    st.caption(
+        f"{len(realism.DEFAULT_BOTS)} scripted bots ({', '.join(realism.DEFAULT_BOTS)})"
+        f" × {realism.DEFAULT_SEEDS} seeds, at most {realism.DEFAULT_TURNS} replies, "
+        "offline grader" + (f", card {t.card_id}." if doc.kind == "prompt" else ".")
+    )
     run = realism.load_run(config.runs_dir(), t.card_id, t.card_text, t.prompt_edits)
     if st.button("Run realism check", key=f"realism-run-{_slug(doc)}"):
         try:
             with st.spinner("Simulating conversations…"):
-                run = realism.realism_check(t.card_id, t.card_text, settings, config.runs_dir(),
-                                            _personas_dir(doc), prompts_dir=config.prompts_dir(),
-                                            prompt_edits=t.prompt_edits)
+                run = realism.realism_check(
+                    t.card_id,
+                    t.card_text,
+                    settings,
+                    config.runs_dir(),
+                    _personas_dir(doc),
+                    prompts_dir=config.prompts_dir(),
+                    prompt_edits=t.prompt_edits,
+                )
         except HotseatError as exc:
             st.error(f"{exc.message} {exc.hint}".strip())
     if run is not None:

@@ -56,8 +56,9 @@ def overlays_digest(personas_dir: Path) -> str:
     return h.hexdigest()
 
 
-def effective_hash(card_id: str, version: VersionRecord, difficulty: str,
-                   personas_dir: Path, overlays: str) -> str | None:
+def effective_hash(
+    card_id: str, version: VersionRecord, difficulty: str, personas_dir: Path, overlays: str
+) -> str | None:
     """The persona_hash a session at `difficulty` gets from this card text; None if the
     text does not load as a card there (an overlay changed since, or a difficulty went)."""
     key = (card_id, version.content_hash, difficulty, overlays)
@@ -101,9 +102,14 @@ class Lineage:
         return self._versions[(kind, name)]
 
     def card_version(self, session: SessionRecord) -> SourceVersion | None:
-        matches = [v for v in self.versions("persona", session.persona_id)
-                   if effective_hash(session.persona_id, v.record, session.difficulty,
-                                     self.personas_dir, self._overlays) == session.persona_hash]
+        matches = [
+            v
+            for v in self.versions("persona", session.persona_id)
+            if effective_hash(
+                session.persona_id, v.record, session.difficulty, self.personas_dir, self._overlays
+            )
+            == session.persona_hash
+        ]
         return _pick(matches, session.created_at)
 
     def card_label(self, session: SessionRecord) -> str:
@@ -154,14 +160,25 @@ def usage_rows(store: Store, kind: str, name: str, personas_dir: Path) -> list[d
 
     def row(version: str, saved: str, digest: str, group: list[SessionRecord]) -> dict[str, Any]:
         last = max((s.created_at for s in group), default=None)
-        return {"version": version, "saved": saved, "hash": digest, "sessions": len(group),
-                "trainees": len({s.trainee_name for s in group}),
-                "last session": f"{last:%Y-%m-%d %H:%M}" if last else ""}
+        return {
+            "version": version,
+            "saved": saved,
+            "hash": digest,
+            "sessions": len(group),
+            "trainees": len({s.trainee_name for s in group}),
+            "last session": f"{last:%Y-%m-%d %H:%M}" if last else "",
+        }
 
     versions = lineage.versions(kind, name)
-    rows = [row(f"v{v.number}", f"{v.record.created_at:%Y-%m-%d %H:%M}",
-                v.record.content_hash[:10], used.get(v.number, []))
-            for v in reversed(versions)]
+    rows = [
+        row(
+            f"v{v.number}",
+            f"{v.record.created_at:%Y-%m-%d %H:%M}",
+            v.record.content_hash[:10],
+            used.get(v.number, []),
+        )
+        for v in reversed(versions)
+    ]
     if used.get(None):
         rows.append(row(OUTSIDE if versions else UNVERSIONED, "", "", used[None]))
     return rows

@@ -21,15 +21,22 @@ from hotseat.studio.trial import trial_digest
 PREVIEW_TRAINEE = "trainer-preview"
 
 
-def preview_folder(runs_dir: Path, card_id: str, text: str,
-                   prompt_edits: Mapping[str, str] | None = None) -> Path:
+def preview_folder(
+    runs_dir: Path, card_id: str, text: str, prompt_edits: Mapping[str, str] | None = None
+) -> Path:
     digest = trial_digest(text, prompt_edits)[:16]
     return Path(runs_dir) / "preview" / f"{card_id}-{digest}"
 
 
-def preview_engine(card_id: str, text: str, settings: Settings, runs_dir: Path,
-                   personas_dir: Path, prompts_dir: Path = DEFAULT_PROMPTS_DIR,
-                   prompt_edits: Mapping[str, str] | None = None) -> Engine:
+def preview_engine(
+    card_id: str,
+    text: str,
+    settings: Settings,
+    runs_dir: Path,
+    personas_dir: Path,
+    prompts_dir: Path = DEFAULT_PROMPTS_DIR,
+    prompt_edits: Mapping[str, str] | None = None,
+) -> Engine:
     """An engine that knows only this text as card `card_id` (validate it first).
 
     `prompt_edits` (file name -> text) replace published prompt files in its own copy of
@@ -42,5 +49,4 @@ def preview_engine(card_id: str, text: str, settings: Settings, runs_dir: Path,
     if prompt_edits:
         prompts_dir = write_prompt_dir(folder / "prompts", prompts_dir, prompt_edits)
     store = Store(f"sqlite:///{(folder / 'preview.db').resolve()}")
-    return Engine(settings, store, OfflineEvaluator(), personas_dir=cards,
-                  prompts_dir=prompts_dir)
+    return Engine(settings, store, OfflineEvaluator(), personas_dir=cards, prompts_dir=prompts_dir)

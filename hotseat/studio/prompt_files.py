@@ -81,8 +81,11 @@ def _dollar_problem(text: str) -> Problem | None:
     """A lone `$` not followed by a name; `$$` writes a literal dollar sign."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not Template(line).is_valid():
-            return Problem(number, "(template)",
-                           "a `$` that is not a placeholder; write `$$` for a dollar sign")
+            return Problem(
+                number,
+                "(template)",
+                "a `$` that is not a placeholder; write `$$` for a dollar sign",
+            )
     return None
 
 
@@ -92,6 +95,7 @@ def _names(text: str) -> set[str]:
 
 
 # -- YAML leaves: placeholders live in string values ------------------------------------
+
 
 def _leaves(data: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     if isinstance(data, dict):
@@ -114,6 +118,7 @@ def _yaml_names(text: str) -> dict[tuple[Any, ...], set[str]]:
 
 # -- the shipped/published file: what the code fills ------------------------------------
 
+
 def _reference_texts(name: str, prompts_dir: Path) -> list[str]:
     out = []
     # The shipped file first (not DEFAULT_PROMPTS_DIR, which an override may replace).
@@ -132,37 +137,57 @@ def _template_problems(name: str, text: str, prompts_dir: Path) -> list[Problem]
     known = set().union(*(_names(r) for r in refs))
     required = _names(refs[0]) if refs else set()  # the shipped file when there is one
     used = _names(text)
-    out = [Problem(_line_of(text, f"${ident}"), f"${ident}",
-                   f"unknown placeholder; use one of {sorted(known)}")
-           for ident in Template(text).get_identifiers() if ident not in known]
-    out += [Problem(1, f"${ident}", "placeholder missing: the code fills it and the prompt "
-                                    f"needs it; put `${ident}` back")
-            for ident in sorted(required - used)]
+    out = [
+        Problem(
+            _line_of(text, f"${ident}"),
+            f"${ident}",
+            f"unknown placeholder; use one of {sorted(known)}",
+        )
+        for ident in Template(text).get_identifiers()
+        if ident not in known
+    ]
+    out += [
+        Problem(
+            1,
+            f"${ident}",
+            f"placeholder missing: the code fills it and the prompt needs it; put `${ident}` back",
+        )
+        for ident in sorted(required - used)
+    ]
     return out
 
 
-def _yaml_placeholder_problems(name: str, data: Any, root: yaml.Node | None,
-                               prompts_dir: Path) -> list[Problem]:
+def _yaml_placeholder_problems(
+    name: str, data: Any, root: yaml.Node | None, prompts_dir: Path
+) -> list[Problem]:
     refs = [_yaml_names(r) for r in _reference_texts(name, prompts_dir)]
     known = set().union(*(names for ref in refs for names in ref.values()))
     # Fixed fields (no list in their path) must keep their placeholders; list items are
     # alternatives a trainer may reorder, so only unknown names are checked there.
-    required = {loc: names for loc, names in (refs[0] if refs else {}).items()
-                if names and not any(isinstance(p, int) for p in loc)}
+    required = {
+        loc: names
+        for loc, names in (refs[0] if refs else {}).items()
+        if names and not any(isinstance(p, int) for p in loc)
+    }
     out: list[Problem] = []
     for loc, value in _leaves(data):
         where = (node_line(root, loc), field_path(loc))
         if not Template(value).is_valid():
             # Only fields the code fills read `$`; elsewhere a dollar sign is just text.
             if loc in required:
-                out.append(Problem(*where, "a `$` that is not a placeholder; write `$$` "
-                                           "for a dollar sign"))
+                out.append(
+                    Problem(*where, "a `$` that is not a placeholder; write `$$` for a dollar sign")
+                )
             continue
         names = _names(value)
-        out += [Problem(*where, f"unknown placeholder ${ident}; use one of {sorted(known)}")
-                for ident in sorted(names - known)]
-        out += [Problem(*where, f"placeholder missing: the code fills ${ident}; put it back")
-                for ident in sorted(required.get(loc, set()) - names)]
+        out += [
+            Problem(*where, f"unknown placeholder ${ident}; use one of {sorted(known)}")
+            for ident in sorted(names - known)
+        ]
+        out += [
+            Problem(*where, f"placeholder missing: the code fills ${ident}; put it back")
+            for ident in sorted(required.get(loc, set()) - names)
+        ]
     return out
 
 
@@ -173,14 +198,18 @@ def _parse_yaml(text: str) -> tuple[Any, yaml.Node | None, Problem | None]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        return None, None, Problem(line, "(yaml)",
-                                   f"not valid YAML: {getattr(exc, 'problem', None) or exc}")
+        return (
+            None,
+            None,
+            Problem(line, "(yaml)", f"not valid YAML: {getattr(exc, 'problem', None) or exc}"),
+        )
     if not isinstance(data, dict):
         return None, root, Problem(1, "(yaml)", "the file must hold a mapping of fields")
     return data, root, None
 
 
 # -- loading through the readers ---------------------------------------------------------
+
 
 def write_prompt_dir(folder: Path, prompts_dir: Path, edits: Mapping[str, str]) -> Path:
     """A prompts folder holding the published files with `edits` (name -> text) applied."""
@@ -223,20 +252,37 @@ def render_customer_prompts(folder: Path, personas_dir: Path) -> None:
     for card in _sample_cards(personas_dir):
         LineRules.from_data(prompts.checks, card)
         facts = [f.id for f in card.scenario.hidden_facts]
-        moods = (Mood.start(card), Mood(anger=0, fear=0, trust=0),
-                 Mood(anger=10, fear=10, trust=10))
+        moods = (
+            Mood.start(card),
+            Mood(anger=0, fear=0, trust=0),
+            Mood(anger=10, fear=10, trust=10),
+        )
         for intent in INTENTS:
-            choice = IntentChoice(intent=intent,
-                                  fact_id=facts[0] if intent == "reveal" and facts else None)
+            choice = IntentChoice(
+                intent=intent, fact_id=facts[0] if intent == "reveal" and facts else None
+            )
             for mood in moods:
                 render_turn(prompts, card, mood, choice, None, facts, "reply")
         for end_state, intent in END_INTENT.items():
             instruction(prompts, card, IntentChoice(intent=intent), end_state)
         # A budget of 1 token drops every older turn: the summary line gets rendered too.
-        older = [PromptTurn("agent", "first"), PromptTurn("customer", "still"),
-                 PromptTurn("agent", "second")]
-        build_messages(prompts, card, moods[0], IntentChoice(intent="vent"), None, older,
-                       [], [], "any-model", budget=1)
+        older = [
+            PromptTurn("agent", "first"),
+            PromptTurn("customer", "still"),
+            PromptTurn("agent", "second"),
+        ]
+        build_messages(
+            prompts,
+            card,
+            moods[0],
+            IntentChoice(intent="vent"),
+            None,
+            older,
+            [],
+            [],
+            "any-model",
+            budget=1,
+        )
         render_system(prompts, card, "")
 
 
@@ -248,8 +294,7 @@ def _explain(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _reader_problems(name: str, text: str, prompts_dir: Path,
-                     personas_dir: Path) -> list[Problem]:
+def _reader_problems(name: str, text: str, prompts_dir: Path, personas_dir: Path) -> list[Problem]:
     if name not in SIMULATED_FILES:
         return []
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -266,14 +311,21 @@ def _reader_problems(name: str, text: str, prompts_dir: Path,
             return [Problem(1, "(file)", message)]
         except _RENDER_ERRORS as exc:
             detail = _explain(exc)
-            return [Problem(1, "(file)", "the engine cannot build a customer prompt from "
-                                         f"this version ({detail}); compare with the "
-                                         "shipped file")]
+            return [
+                Problem(
+                    1,
+                    "(file)",
+                    "the engine cannot build a customer prompt from "
+                    f"this version ({detail}); compare with the "
+                    "shipped file",
+                )
+            ]
     return []
 
 
-def prompt_problems(name: str, text: str, prompts_dir: Path,
-                    personas_dir: Path | None = None) -> list[Problem]:
+def prompt_problems(
+    name: str, text: str, prompts_dir: Path, personas_dir: Path | None = None
+) -> list[Problem]:
     """Every problem of `text` as prompt file `name`; empty when it can be published."""
     rule = RULES.get(name)
     if rule is None:

@@ -41,8 +41,9 @@ class RealismRun:
         return self.folder / REPORT_HTML
 
 
-def run_folder(runs_dir: Path, card_id: str, text: str,
-               prompt_edits: Mapping[str, str] | None = None) -> Path:
+def run_folder(
+    runs_dir: Path, card_id: str, text: str, prompt_edits: Mapping[str, str] | None = None
+) -> Path:
     """One folder per (card text, edited prompt files): a rerun resumes, A/B reads it back."""
     digest = trial_digest(text, prompt_edits)
     return Path(runs_dir) / f"{card_id}-{digest[:16]}"
@@ -55,8 +56,9 @@ def _fast_evaluator() -> Evaluator:
     return OfflineEvaluator()
 
 
-def load_run(runs_dir: Path, card_id: str, text: str,
-             prompt_edits: Mapping[str, str] | None = None) -> RealismRun | None:
+def load_run(
+    runs_dir: Path, card_id: str, text: str, prompt_edits: Mapping[str, str] | None = None
+) -> RealismRun | None:
     """The finished check of this exact text (and prompt edits), if one was run."""
     folder = run_folder(runs_dir, card_id, text, prompt_edits)
     path = folder / SUMMARY_JSON
@@ -67,9 +69,17 @@ def load_run(runs_dir: Path, card_id: str, text: str,
 
 
 def realism_check(
-    card_id: str, text: str, settings: Settings, runs_dir: Path, personas_dir: Path,
-    *, prompts_dir: Path = DEFAULT_PROMPTS_DIR, bots: tuple[str, ...] = DEFAULT_BOTS,
-    seeds: int = DEFAULT_SEEDS, turns: int = DEFAULT_TURNS, concurrency: int = 2,
+    card_id: str,
+    text: str,
+    settings: Settings,
+    runs_dir: Path,
+    personas_dir: Path,
+    *,
+    prompts_dir: Path = DEFAULT_PROMPTS_DIR,
+    bots: tuple[str, ...] = DEFAULT_BOTS,
+    seeds: int = DEFAULT_SEEDS,
+    turns: int = DEFAULT_TURNS,
+    concurrency: int = 2,
     prompt_edits: Mapping[str, str] | None = None,
 ) -> RealismRun:
     """Simulate the card `text` against scripted bots and build its report.
@@ -79,26 +89,38 @@ def realism_check(
     """
     problems = card_problems(card_id, text, personas_dir)
     if problems:
-        raise InputError(f"This version of {card_id} is not a valid card: {problems[0]}.",
-                         hint="Fix the card before running a realism check.")
+        raise InputError(
+            f"This version of {card_id} is not a valid card: {problems[0]}.",
+            hint="Fix the card before running a realism check.",
+        )
     for name, edited in (prompt_edits or {}).items():
         found = prompt_problems(name, edited, prompts_dir, personas_dir)
         if found:
-            raise InputError(f"This version of {name} is not valid: {found[0]}.",
-                             hint="Fix the prompt before running a realism check.")
+            raise InputError(
+                f"This version of {name} is not valid: {found[0]}.",
+                hint="Fix the prompt before running a realism check.",
+            )
     folder = run_folder(runs_dir, card_id, text, prompt_edits)
     cards = write_card_dir(folder / "personas", card_id, text, personas_dir)
     if prompt_edits:
         prompts_dir = write_prompt_dir(folder / "prompts", prompts_dir, prompt_edits)
-    plan = SimPlan(personas=[card_id], bots=list(bots), seeds=seeds, turns=turns,
-                   concurrency=concurrency, bot_mode="scripted", personas_dir=cards,
-                   prompts_dir=prompts_dir)
+    plan = SimPlan(
+        personas=[card_id],
+        bots=list(bots),
+        seeds=seeds,
+        turns=turns,
+        concurrency=concurrency,
+        bot_mode="scripted",
+        personas_dir=cards,
+        prompts_dir=prompts_dir,
+    )
     result = run_simulation(plan, folder, settings, _fast_evaluator)
     if result.finished + result.skipped == 0:
         first = result.errors[0] if result.errors else {}
         raise InputError(
             f"The realism check could not finish a conversation: {first.get('error', '?')}.",
-            hint="Check the customer model settings (provider, base URL, key), then rerun.")
+            hint="Check the customer model settings (provider, base URL, key), then rerun.",
+        )
     summary = build_report(folder)
     return RealismRun(card_id, folder.name.rsplit("-", 1)[-1], folder, summary)
 

@@ -47,8 +47,10 @@ class Doc:
         try:
             return self.path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"Cannot read {self.path} ({exc.strerror}).",
-                             hint="Check HOTSEAT_PERSONAS_DIR / HOTSEAT_PROMPTS_DIR.") from None
+            raise InputError(
+                f"Cannot read {self.path} ({exc.strerror}).",
+                hint="Check HOTSEAT_PERSONAS_DIR / HOTSEAT_PROMPTS_DIR.",
+            ) from None
 
     def problems(self, text: str) -> list[Problem]:
         if self.kind == "persona":
@@ -72,8 +74,7 @@ def persona_docs(personas_dir: Path) -> list[Doc]:
 
 
 def prompt_docs(prompts_dir: Path) -> list[Doc]:
-    return [Doc("prompt", name, prompts_dir) for name in EDITABLE
-            if (prompts_dir / name).is_file()]
+    return [Doc("prompt", name, prompts_dir) for name in EDITABLE if (prompts_dir / name).is_file()]
 
 
 def history(store: Store, doc: Doc) -> list[VersionRecord]:
@@ -110,17 +111,28 @@ def version_label(record: VersionRecord) -> str:
 
 
 def unified_diff(old: str, new: str, old_label: str = "A", new_label: str = "B") -> str:
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 fromfile=old_label, tofile=new_label)
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=old_label,
+        tofile=new_label,
+    )
     return "".join(lines) or "(no differences)"
 
 
 def side_by_side_html(old: str, new: str, old_label: str = "A", new_label: str = "B") -> str:
     """A two-column diff table; difflib escapes the card text, labels are escaped here."""
     table = difflib.HtmlDiff(wrapcolumn=60).make_table(
-        old.splitlines(), new.splitlines(), html.escape(old_label), html.escape(new_label),
-        context=True, numlines=2)
-    style = ("<style>table.diff{font-family:monospace;font-size:12px;border-collapse:collapse}"
-             ".diff_add{background:#e6ffec}.diff_chg{background:#fff5b1}"
-             ".diff_sub{background:#ffebe9}td{padding:0 4px;vertical-align:top}</style>")
+        old.splitlines(),
+        new.splitlines(),
+        html.escape(old_label),
+        html.escape(new_label),
+        context=True,
+        numlines=2,
+    )
+    style = (
+        "<style>table.diff{font-family:monospace;font-size:12px;border-collapse:collapse}"
+        ".diff_add{background:#e6ffec}.diff_chg{background:#fff5b1}"
+        ".diff_sub{background:#ffebe9}td{padding:0 4px;vertical-align:top}</style>"
+    )
     return style + table

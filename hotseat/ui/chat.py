@@ -32,15 +32,16 @@ def start_screen(engine: Engine) -> None:
     if "trainee_name" not in st.session_state:
         st.session_state["trainee_name"] = st.query_params.get("trainee", "")
     st.text_input("Your name", key="trainee_name", placeholder="e.g. Sam")
-    difficulty = st.radio("Difficulty", difficulties(), index=1, horizontal=True,
-                          key="difficulty")
+    difficulty = st.radio("Difficulty", difficulties(), index=1, horizontal=True, key="difficulty")
     exam.start_switch()
     cards = scenario_cards()
     problems = card_problems()
     if problems:
-        st.warning(f"{len(problems)} scenario card problem(s); those cards are hidden. "
-                   "A trainer can fix them in the Trainer studio:\n\n"
-                   + "\n".join(f"- `{p}`" for p in problems[:5]))
+        st.warning(
+            f"{len(problems)} scenario card problem(s); those cards are hidden. "
+            "A trainer can fix them in the Trainer studio:\n\n"
+            + "\n".join(f"- `{p}`" for p in problems[:5])
+        )
     cols = st.columns(2)
     for i, card in enumerate(cards):
         with cols[i % 2].container(border=True):
@@ -57,8 +58,13 @@ def _start(engine: Engine, persona_id: str, difficulty: str) -> None:
         st.warning("Type your name first, so the session is yours.")
         return
     try:
-        view = engine.start(name, persona_id, difficulty, seed=secrets.randbelow(1_000_000),
-                            exam=bool(st.session_state.get(exam.START_KEY)))
+        view = engine.start(
+            name,
+            persona_id,
+            difficulty,
+            seed=secrets.randbelow(1_000_000),
+            exam=bool(st.session_state.get(exam.START_KEY)),
+        )
     except HotseatError as exc:
         st.error(error_text(exc))
         return
@@ -107,16 +113,21 @@ def _submit(engine: Engine, view: SessionView, text: str) -> None:
     except InputError as exc:
         st.session_state[INPUT_ERROR] = error_text(exc)
     except HotseatError as exc:  # e.g. an LLM grader or the database failed
-        st.session_state[INPUT_ERROR] = error_text(exc, "Your reply was not sent: ") + \
-            " Copy it and send it again."
+        st.session_state[INPUT_ERROR] = (
+            error_text(exc, "Your reply was not sent: ") + " Copy it and send it again."
+        )
     st.rerun()
 
 
 def _customer_turn(engine: Engine, view: SessionView) -> None:
     failed: dict[str, str] = st.session_state.setdefault(FAILED, {})
     if view.session_id in failed:
-        st.error(public_message(f"The customer could not answer: {failed[view.session_id]} "
-                                "Your reply is saved; press Retry to ask again."))
+        st.error(
+            public_message(
+                f"The customer could not answer: {failed[view.session_id]} "
+                "Your reply is saved; press Retry to ask again."
+            )
+        )
         st.button("Retry", on_click=failed.pop, args=(view.session_id, None), type="primary")
         return
     with st.chat_message("assistant", avatar=widgets.AVATARS["customer"]):

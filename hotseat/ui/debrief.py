@@ -11,8 +11,7 @@ from hotseat.engine.mood import empathy_level
 
 # Habits that avoid the customer's emotion vs habits that avoid owning the problem.
 FEAR_OF_ANGER = ("minimising", "generic_script", "blame", "sarcasm", "jargon")
-FEAR_OF_OBLIGATION = ("transfer", "not_my_job", "call_back_later", "policy_wall",
-                      "false_promise")
+FEAR_OF_OBLIGATION = ("transfer", "not_my_job", "call_back_later", "policy_wall", "false_promise")
 
 
 @dataclass(frozen=True)
@@ -55,11 +54,12 @@ def score_rows(view: SessionView) -> list[dict[str, object]]:
 def mood_rows(view: SessionView) -> list[dict[str, object]]:
     """The mood after the opening and after each reply, for the mood trace chart."""
     rows: list[dict[str, object]] = []
-    snapshots = [t for t in view.transcript
-                 if t.mood_after and (t.role == "agent" or t.index == 0)]
+    snapshots = [t for t in view.transcript if t.mood_after and (t.role == "agent" or t.index == 0)]
     for n, t in enumerate(snapshots):
-        rows += [{"reply": n, "mood": axis, "level": t.mood_after[axis]}
-                 for axis in ("anger", "fear", "trust")]
+        rows += [
+            {"reply": n, "mood": axis, "level": t.mood_after[axis]}
+            for axis in ("anger", "fear", "trust")
+        ]
     return rows
 
 
@@ -72,16 +72,24 @@ def lesson(anti: Counter[str], graded: list[TurnView]) -> str:
     anger = sum(anti[n] for n in FEAR_OF_ANGER) + (empathy is not None and empathy < 2)
     obligation = sum(anti[n] for n in FEAR_OF_OBLIGATION) + (power < 2)
     if anger == obligation == 0:
-        return ("No avoidance pattern: you met the feeling and owned the problem. "
-                "Keep naming the emotion before you act.")
+        return (
+            "No avoidance pattern: you met the feeling and owned the problem. "
+            "Keep naming the emotion before you act."
+        )
     if anger > obligation:
-        return ("Fear of anger: you stepped around the customer's emotion. "
-                "Name the feeling and its cause out loud before you explain or fix.")
+        return (
+            "Fear of anger: you stepped around the customer's emotion. "
+            "Name the feeling and its cause out loud before you explain or fix."
+        )
     if obligation > anger:
-        return ("Fear of obligation: you kept the problem at arm's length. "
-                "Say what you will do yourself, and by when — no hand-offs.")
-    return ("Both fears showed: the emotion was sidestepped and the problem handed off. "
-            "Name the feeling, then own one concrete step with a time.")
+        return (
+            "Fear of obligation: you kept the problem at arm's length. "
+            "Say what you will do yourself, and by when — no hand-offs."
+        )
+    return (
+        "Both fears showed: the emotion was sidestepped and the problem handed off. "
+        "Name the feeling, then own one concrete step with a time."
+    )
 
 
 def build(view: SessionView) -> Debrief:

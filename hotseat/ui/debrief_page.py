@@ -44,7 +44,15 @@ def draw(view: SessionView) -> None:
             st.markdown(f"- {label(name)} ×{times}: “{plain_markdown(quote)}”")
     stem = f"hotseat-{view.session_id}"
     c1, c2 = st.columns(2)
-    c1.download_button("Transcript (Markdown)", transcript_markdown(view),
-                       file_name=f"{stem}.md", mime="text/markdown")
-    c2.download_button("Transcript (JSON)", transcript_json(view),
-                       file_name=f"{stem}.json", mime="application/json")
+    c1.download_button(
+        "Transcript (Markdown)",
+        transcript_markdown(view),
+        file_name=f"{stem}.md",
+        mime="text/markdown",
+    )
+    c2.download_button(
+        "Transcript (JSON)",
+        transcript_json(view),
+        file_name=f"{stem}.json",
+        mime="application/json",
+    )

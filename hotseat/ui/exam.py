@@ -48,9 +48,11 @@ def start_switch() -> bool:
     """The start screen's choice; a link that already says exam=1 preselects it."""
     if START_KEY not in st.session_state:
         st.session_state[START_KEY] = from_url()
-    return st.toggle("Exam mode", key=START_KEY,
-                     help="Hide grades until the call ends. It cannot be switched off "
-                          "during the call.")
+    return st.toggle(
+        "Exam mode",
+        key=START_KEY,
+        help="Hide grades until the call ends. It cannot be switched off during the call.",
+    )
 
 
 def _changed(is_locked: bool) -> None:
@@ -70,7 +72,13 @@ def sidebar_switch(view: SessionView) -> None:
     on = is_on(view)
     is_locked = locked(view, on)
     st.session_state[SIDEBAR_KEY] = on  # the URL decides, never a stale widget value
-    st.toggle("Exam mode", key=SIDEBAR_KEY, disabled=is_locked, on_change=_changed,
-              args=(is_locked,), help="Hide grades until the call ends.")
+    st.toggle(
+        "Exam mode",
+        key=SIDEBAR_KEY,
+        disabled=is_locked,
+        on_change=_changed,
+        args=(is_locked,),
+        help="Hide grades until the call ends.",
+    )
     if is_locked:
         st.caption(LOCKED_NOTE)

@@ -18,9 +18,13 @@ def _quote(text: str) -> str:
 
 def transcript_markdown(view: SessionView) -> str:
     p = view.persona
-    out = [f"# Hotseat session: {p.name} ({p.archetype}, {p.difficulty})", "",
-           f"- Trainee: {view.trainee_name}", f"- Scenario: {p.summary}",
-           f"- Session: `{view.session_id}`"]
+    out = [
+        f"# Hotseat session: {p.name} ({p.archetype}, {p.difficulty})",
+        "",
+        f"- Trainee: {view.trainee_name}",
+        f"- Scenario: {p.summary}",
+        f"- Session: `{view.session_id}`",
+    ]
     banner = end_banner(view.end_state)
     out.append(f"- Outcome: {banner.text if banner else 'in progress'}")
     out.append("")
@@ -35,6 +39,8 @@ def transcript_markdown(view: SessionView) -> str:
             out += ["", f"*Better reply:* {g.suggestion}", ""]
         if turn.mood_after and turn.role == "agent":
             m = turn.mood_after
-            out += [f"Mood after: anger {m['anger']:.1f}, fear {m['fear']:.1f}, "
-                    f"trust {m['trust']:.1f}", ""]
+            out += [
+                f"Mood after: anger {m['anger']:.1f}, fear {m['fear']:.1f}, trust {m['trust']:.1f}",
+                "",
+            ]
     return "\n".join(out).rstrip() + "\n"

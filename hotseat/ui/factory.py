@@ -24,9 +24,15 @@ from hotseat.studio.config import personas_dir, prompts_dir
 
 def settings_key(settings: Settings) -> str:
     """What decides which engine to use, hashed so no secret sits in the cache key."""
-    raw = json.dumps({**settings.describe(), "db_url": settings.db_url,
-                      "personas": str(personas_dir()), "prompts": str(prompts_dir())},
-                     sort_keys=True)
+    raw = json.dumps(
+        {
+            **settings.describe(),
+            "db_url": settings.db_url,
+            "personas": str(personas_dir()),
+            "prompts": str(prompts_dir()),
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -35,8 +41,13 @@ def _cached_engine(key: str) -> Engine:
     settings = load_settings()
     # The offline grader is fast, deterministic and needs no provider: the default here.
     # The same folders the trainer studio publishes to, so published cards reach trainees.
-    return Engine(settings, Store(settings.db_url), OfflineEvaluator(),
-                  personas_dir=personas_dir(), prompts_dir=prompts_dir())
+    return Engine(
+        settings,
+        Store(settings.db_url),
+        OfflineEvaluator(),
+        personas_dir=personas_dir(),
+        prompts_dir=prompts_dir(),
+    )
 
 
 def get_engine() -> Engine:
@@ -68,8 +79,10 @@ def card_problems() -> list[str]:
 @st.cache_data(show_spinner=False, ttl=30)
 def _scenario_cards(folder: str) -> list[ScenarioCard]:
     catalog = load_catalog(Path(folder))
-    cards = [ScenarioCard(c.id, c.name, c.archetype, c.summary, c.difficulty)
-             for c in catalog.cards.values()]
+    cards = [
+        ScenarioCard(c.id, c.name, c.archetype, c.summary, c.difficulty)
+        for c in catalog.cards.values()
+    ]
     return sorted(cards, key=lambda c: (c.archetype, c.name))
 
 

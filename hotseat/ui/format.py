@@ -24,7 +24,8 @@ class EndBanner:
 END_BANNERS: dict[str, EndBanner] = {
     "resolved": EndBanner("success", "Resolved — the customer is satisfied. Well done."),
     "demands_supervisor": EndBanner(
-        "warning", "The customer demanded a supervisor — the call left your hands."),
+        "warning", "The customer demanded a supervisor — the call left your hands."
+    ),
     "hangs_up": EndBanner("error", "The customer hung up."),
     "turn_limit": EndBanner("info", "Turn limit reached — the call ended unresolved."),
 }
@@ -65,8 +66,11 @@ def mood_deltas(before: dict[str, float] | None, after: dict[str, float]) -> dic
 
 def previous_mood(view: SessionView) -> dict[str, float] | None:
     """The mood before the latest graded reply, to show how that reply moved it."""
-    snapshots = [t.mood_after for t in view.transcript
-                 if t.mood_after and (t.role == "agent" or t.index == 0)]
+    snapshots = [
+        t.mood_after
+        for t in view.transcript
+        if t.mood_after and (t.role == "agent" or t.index == 0)
+    ]
     return mood_levels(snapshots[-2]) if len(snapshots) >= 2 else None
 
 
@@ -109,7 +113,8 @@ def escape_markdown(text: str) -> str:
 _INTERNALS = re.compile(
     r"(?:[a-z][a-z0-9+.-]*://\S+)"  # URLs and SQLAlchemy database URLs
     r"|(?:(?<![\w.])(?:~|\.{1,2})?/[^\s'\"()]+)",  # absolute or relative file paths
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def public_message(text: str) -> str:
@@ -120,6 +125,9 @@ def public_message(text: str) -> str:
 
 def error_text(exc: Exception, lead: str = "") -> str:
     """A HotseatError (or any error) as a page shows it: `lead`, the message, the hint."""
-    message = str(exc) if not hasattr(exc, "message") else \
-        f"{exc.message} {getattr(exc, 'hint', '') or ''}".strip()
+    message = (
+        str(exc)
+        if not hasattr(exc, "message")
+        else f"{exc.message} {getattr(exc, 'hint', '') or ''}".strip()
+    )
     return public_message(f"{lead}{message}")

@@ -26,14 +26,19 @@ def session_rows(engine: Engine, trainee_name: str) -> list[dict[str, object]]:
         graded = [t for t in graded_turns(view) if t.index >= own_from]
         if not graded:
             continue
-        rows.append({
-            "started": rec.created_at, "session": rec.id, "scenario": rec.persona_id,
-            "difficulty": rec.difficulty, "outcome": rec.end_state or "in progress",
-            "branch_of": rec.parent_session_id or "",
-            "replies": len(graded),
-            "empathy": _round(mean_empathy(graded)),
-            "empowerment": round(sum(t.grade.empowerment for t in graded) / len(graded), 2),
-        })
+        rows.append(
+            {
+                "started": rec.created_at,
+                "session": rec.id,
+                "scenario": rec.persona_id,
+                "difficulty": rec.difficulty,
+                "outcome": rec.end_state or "in progress",
+                "branch_of": rec.parent_session_id or "",
+                "replies": len(graded),
+                "empathy": _round(mean_empathy(graded)),
+                "empowerment": round(sum(t.grade.empowerment for t in graded) / len(graded), 2),
+            }
+        )
     return rows
 
 
@@ -42,9 +47,18 @@ def _round(value: float | None) -> float | None:
 
 
 def trend_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    return [{"started": r["started"], "scenario": r["scenario"], "difficulty": r["difficulty"],
-             "axis": axis, "score": r[axis]} for r in rows for axis in ("empathy", "empowerment")
-            if r[axis] is not None]
+    return [
+        {
+            "started": r["started"],
+            "scenario": r["scenario"],
+            "difficulty": r["difficulty"],
+            "axis": axis,
+            "score": r[axis],
+        }
+        for r in rows
+        for axis in ("empathy", "empowerment")
+        if r[axis] is not None
+    ]
 
 
 def scenario_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -57,6 +71,7 @@ def scenario_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
         for axis in ("empathy", "empowerment"):
             values = [float(r[axis]) for r in rs if r[axis] is not None]
             if values:
-                out.append({"scenario": name, "axis": axis,
-                            "score": round(sum(values) / len(values), 2)})
+                out.append(
+                    {"scenario": name, "axis": axis, "score": round(sum(values) / len(values), 2)}
+                )
     return out

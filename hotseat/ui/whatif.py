@@ -15,9 +15,17 @@ def comparison_rows(original: SessionView, branch: SessionView) -> list[dict[str
             if t.role != "agent" or t.index < start or t.grade is None:
                 continue
             mood = t.mood_after or {}
-            rows.append({"branch": name, "turn": t.index, "empathy": t.grade.empathy,
-                         "empowerment": t.grade.empowerment, "anger": mood.get("anger"),
-                         "fear": mood.get("fear"), "trust": mood.get("trust")})
+            rows.append(
+                {
+                    "branch": name,
+                    "turn": t.index,
+                    "empathy": t.grade.empathy,
+                    "empowerment": t.grade.empowerment,
+                    "anger": mood.get("anger"),
+                    "fear": mood.get("fear"),
+                    "trust": mood.get("trust"),
+                }
+            )
     return rows
 
 

@@ -54,8 +54,11 @@ def against_parent(engine: Engine, view: SessionView) -> None:
 
 def branch_form(engine: Engine, view: SessionView, agent_turns: dict[int, str]) -> None:
     st.subheader("Rewrite one of your replies")
-    turn = st.selectbox("Reply to rewrite", list(agent_turns),
-                        format_func=lambda i: f"Turn {i}: {agent_turns[i][:70]}")
+    turn = st.selectbox(
+        "Reply to rewrite",
+        list(agent_turns),
+        format_func=lambda i: f"Turn {i}: {agent_turns[i][:70]}",
+    )
     new_text = st.text_area("Your new reply", key="whatif_text")
     if st.button("Branch from here", type="primary"):
         try:
@@ -84,8 +87,12 @@ def own_branches(engine: Engine, view: SessionView) -> None:
         st.session_state[key] = ids[0]
     if len(ids) > 1:
         turns = {b.id: b.branch_turn for b in found}
-        st.selectbox("Compare with", ids, key=key,
-                     format_func=lambda i: f"What if from turn {turns[i]} ({i[:8]})")
+        st.selectbox(
+            "Compare with",
+            ids,
+            key=key,
+            format_func=lambda i: f"What if from turn {turns[i]} ({i[:8]})",
+        )
     child = engine.view(st.session_state[key])
     st.subheader(f"Original vs what if, from turn {child.branch_turn}")
     compare(view, child)

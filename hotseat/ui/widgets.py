@@ -40,9 +40,12 @@ def session_from_url(engine: Engine) -> SessionView | None:
         return engine.view(session_id)
     except HotseatError:
         # Whatever the link holds, it is shown as text and nothing of the store is named.
-        st.error(public_message(
-            f"This link does not open a session ({session_id[:40]!r}). It may be mistyped "
-            "or from another database: start a new conversation below."))
+        st.error(
+            public_message(
+                f"This link does not open a session ({session_id[:40]!r}). It may be mistyped "
+                "or from another database: start a new conversation below."
+            )
+        )
         return None
 
 
@@ -63,8 +66,12 @@ def links(view: SessionView, exam_on: bool = False) -> None:
     params = session_params(view, exam_on)
     cols = st.columns(3)
     cols[0].page_link("pages/1_Debrief.py", label="Debrief", icon="📋", query_params=params)
-    cols[1].page_link("pages/2_Progress.py", label="Progress", icon="📈",
-                      query_params={"trainee": view.trainee_name})
+    cols[1].page_link(
+        "pages/2_Progress.py",
+        label="Progress",
+        icon="📈",
+        query_params={"trainee": view.trainee_name},
+    )
     cols[2].page_link("pages/3_What_if.py", label="What if…", icon="🔀", query_params=params)
 
 
@@ -74,8 +81,12 @@ def mood_meter(view: SessionView) -> None:
     cols = st.columns(3)
     for col, axis in zip(cols, ("anger", "fear", "trust"), strict=True):
         # Anger and fear going down is good news, so their deltas are coloured inversely.
-        col.metric(axis.capitalize(), f"{now[axis]:.1f} / 10", delta=f"{deltas[axis]:+.1f}",
-                   delta_color="normal" if axis == "trust" else "inverse")
+        col.metric(
+            axis.capitalize(),
+            f"{now[axis]:.1f} / 10",
+            delta=f"{deltas[axis]:+.1f}",
+            delta_color="normal" if axis == "trust" else "inverse",
+        )
         col.progress(min(1.0, max(0.0, now[axis] / 10)))
 
 
@@ -130,5 +141,9 @@ def branch_note(view: SessionView, exam_on: bool = False) -> None:
     st.caption(f"A what-if branch: your reply at turn {view.branch_turn} was rewritten.")
     if exam.locked(view, exam_on):
         return  # the comparison shows grades; exam mode keeps them until the end
-    st.page_link("pages/3_What_if.py", label="Compare with the original", icon="🔀",
-                 query_params=session_params(view, exam_on))
+    st.page_link(
+        "pages/3_What_if.py",
+        label="Compare with the original",
+        icon="🔀",
+        query_params=session_params(view, exam_on),
+    )

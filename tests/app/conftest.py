@@ -14,14 +14,17 @@ from tests.fakes.openai_server import FakeOpenAIServer
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120  # the first run loads the grader's embedding model; no speed is asserted here
-GOOD_REPLY = ("I can hear how stressful a double charge is with rent due. "
-              "I will refund the duplicate charge now and email you the confirmation by 5pm.")
+GOOD_REPLY = (
+    "I can hear how stressful a double charge is with rent due. "
+    "I will refund the duplicate charge now and email you the confirmation by 5pm."
+)
 BAD_REPLY = "Calm down. That is our policy, I will transfer you to billing."
 
 
 @pytest.fixture
-def app_env(monkeypatch: pytest.MonkeyPatch, fake_openai: FakeOpenAIServer,
-            tmp_path: Path) -> FakeOpenAIServer:
+def app_env(
+    monkeypatch: pytest.MonkeyPatch, fake_openai: FakeOpenAIServer, tmp_path: Path
+) -> FakeOpenAIServer:
     monkeypatch.setenv("HOTSEAT_PROVIDER", "compatible")
     monkeypatch.setenv("HOTSEAT_BASE_URL", fake_openai.base_url)
     monkeypatch.setenv("HOTSEAT_API_KEY", "test-key")
@@ -47,8 +50,11 @@ def unescape(text: str) -> str:
 
 
 def all_text(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "error", "warning", "success", "info")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "error", "warning", "success", "info")
+        for e in getattr(at, kind)
+    ]
     return unescape("\n".join(str(p) for p in parts))
 
 
@@ -77,13 +83,19 @@ def open_page(make_app: Callable[[str], AppTest], page: str, **params: str) -> A
 
 def page_links(at: AppTest) -> dict[str, tuple[str, dict[str, str]]]:
     """Each page link on screen: label -> (target page, its query parameters)."""
-    return {e.proto.label: (e.proto.page, dict(parse_qsl(e.proto.query_string)))
-            for e in at.get("page_link")}
+    return {
+        e.proto.label: (e.proto.page, dict(parse_qsl(e.proto.query_string)))
+        for e in at.get("page_link")
+    }
 
 
 # A page link's target as Streamlit names it ('' is the entry page) -> its script.
-PAGES = {"": "app.py", "Debrief": "pages/1_Debrief.py", "Progress": "pages/2_Progress.py",
-         "What_if": "pages/3_What_if.py"}
+PAGES = {
+    "": "app.py",
+    "Debrief": "pages/1_Debrief.py",
+    "Progress": "pages/2_Progress.py",
+    "What_if": "pages/3_What_if.py",
+}
 
 
 def follow(make_app: Callable[[str], AppTest], at: AppTest, label: str) -> AppTest:

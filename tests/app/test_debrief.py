@@ -53,7 +53,8 @@ def test_helpers_on_a_played_session(make_app, app_env) -> None:
     # One empowerment point per reply; empathy only where it was called for ("n/a" is a gap).
     assert [r["axis"] for r in rows].count("empowerment") == len(graded) == 2
     assert [r["axis"] for r in rows].count("empathy") == sum(
-        t.grade.counted_empathy is not None for t in graded)
+        t.grade.counted_empathy is not None for t in graded
+    )
     assert len(debrief.mood_rows(view)) == 9  # opening + two replies, three moods each
     md = transcript_markdown(view)
     assert GOOD_REPLY in md and "Better reply" in md
@@ -65,8 +66,9 @@ def _turn(empathy: int, empowerment: int):
     from evaluators.grade import Grade
     from hotseat.engine import TurnView
 
-    grade = Grade(empathy=empathy, empowerment=empowerment, reason="r", suggestion="s",
-                  evaluator="test")
+    grade = Grade(
+        empathy=empathy, empowerment=empowerment, reason="r", suggestion="s", evaluator="test"
+    )
     return TurnView(index=1, role="agent", text="t", grade=grade)
 
 

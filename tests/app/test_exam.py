@@ -123,8 +123,7 @@ def test_an_exam_link_without_the_url_flag_still_hides_grades(make_app, app_env)
     at = start_exam(make_app())
     reply(at, GOOD_REPLY)
     stripped = make_app()
-    stripped.query_params.update(
-        {k: v for k, v in at.query_params.items() if k != "exam"})
+    stripped.query_params.update({k: v for k, v in at.query_params.items() if k != "exam"})
     stripped.run()
     assert GOOD_REPLY in all_text(stripped) and not grades_shown(stripped)
     assert stripped.sidebar.toggle(key="exam_mode").disabled

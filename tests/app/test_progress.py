@@ -42,5 +42,4 @@ def test_a_branch_counts_only_its_own_replies(make_app, app_env) -> None:
     assert (branch["empathy"], branch["empowerment"]) == (bad.counted_empathy, bad.empowerment)
     # The copied good reply no longer lifts the branch's (and so the scenario's) average.
     averages = {r["axis"]: r["score"] for r in scenario_rows(list(rows.values()))}
-    assert averages["empowerment"] == round(
-        (rows[sid]["empowerment"] + bad.empowerment) / 2, 2)
+    assert averages["empowerment"] == round((rows[sid]["empowerment"] + bad.empowerment) / 2, 2)

@@ -33,8 +33,10 @@ def test_markdown_in_the_session_link_stays_text(make_app, app_env, session: str
 
 
 def test_error_text_names_no_paths_or_urls() -> None:
-    text = public_message("Database sqlite:////srv/hotseat/app.db is locked; see "
-                          "/home/alice/hotseat/hotseat.toml or https://internal.example/x.")
+    text = public_message(
+        "Database sqlite:////srv/hotseat/app.db is locked; see "
+        "/home/alice/hotseat/hotseat.toml or https://internal.example/x."
+    )
     assert "srv" not in text and "alice" not in text and "internal.example" not in text
 
 
@@ -44,7 +46,8 @@ def _trainees(db: Path) -> int:
 
 
 def test_reading_progress_writes_nothing_and_long_names_get_a_message(
-        make_app, app_env, tmp_path: Path) -> None:
+    make_app, app_env, tmp_path: Path
+) -> None:
     db = tmp_path / "app.db"
     page = open_page(make_app, "pages/2_Progress.py", trainee="Nobody")
     assert not page.exception and "No graded sessions" in page.info[0].value

@@ -62,7 +62,10 @@ def test_continue_a_branch_then_reopen_compares_with_the_parent(make_app, app_en
     assert [h.value for h in again.subheader][0] == "This what-if vs the original, from turn 1"
     rows = again.dataframe[0].value.to_dict("records")
     assert [(r["branch"], r["turn"]) for r in rows] == [
-        ("original", 1), ("what if", 1), ("what if", 3)]
+        ("original", 1),
+        ("what if", 1),
+        ("what if", 3),
+    ]
     assert LATER_REPLY in all_text(again)
 
 

@@ -20,8 +20,13 @@ from tests.fakes.openai_server import FakeOpenAIServer
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 STARTUP_S = 120  # a cold start on a shared 2-core machine; a limit for hanging, not a speed test
 CUSTOMER_LINES = (
     "Fine. But when exactly will the money be back in my account?",
@@ -59,16 +64,37 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.responder = lambda body: CUSTOMER_LINES[next(counter) % len(CUSTOMER_LINES)]
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in _LEAKY_ENV}
-    env.update(HOTSEAT_PROVIDER="compatible", HOTSEAT_BASE_URL=server.base_url,
-               HOTSEAT_API_KEY="test", HOTSEAT_DB_URL=f"sqlite:///{tmp / 'e2e.db'}",
-               HOTSEAT_MAX_RETRIES="0", NO_PROXY="127.0.0.1,localhost", HF_HUB_OFFLINE="1",
-               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env.update(
+        HOTSEAT_PROVIDER="compatible",
+        HOTSEAT_BASE_URL=server.base_url,
+        HOTSEAT_API_KEY="test",
+        HOTSEAT_DB_URL=f"sqlite:///{tmp / 'e2e.db'}",
+        HOTSEAT_MAX_RETRIES="0",
+        NO_PROXY="127.0.0.1,localhost",
+        HF_HUB_OFFLINE="1",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
     log = tmp / "streamlit.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)

@@ -16,7 +16,7 @@ CHIP = re.compile(r"Empathy (\d/4|n/a) · Empowerment \d/4")
 REPLIES = (  # the last one may resolve the call; the first two must not
     "I can hear how stressful a double charge is with rent due. "
     "I will refund the duplicate charge now and email you the confirmation by 5pm.",
-    "<img src=x onerror=\"window.pwned=1\"> I hear how worrying this is with rent due, "
+    '<img src=x onerror="window.pwned=1"> I hear how worrying this is with rent due, '
     "and <b>I am the one</b> who is going to sort it.",
     "You should not have to worry about rent. I will send you a letter for your landlord "
     "within the hour, and I will call you myself tomorrow at 10am to check it landed.",
@@ -36,9 +36,11 @@ def settled(page, messages: int) -> None:
     """Wait until `messages` chat bubbles show and the script has stopped running."""
     page.wait_for_function(
         f"document.querySelectorAll('[data-testid=stChatMessage]').length >= {messages}",
-        timeout=WAIT_MS)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
-                           timeout=WAIT_MS)
+        timeout=WAIT_MS,
+    )
+    page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=WAIT_MS
+    )
 
 
 def say(page, text: str, turn: int) -> None:

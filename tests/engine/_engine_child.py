@@ -16,9 +16,17 @@ from tests.engine.helpers import ScriptedEvaluator
 
 
 def main(base_url: str, db_url: str) -> None:
-    settings = load_settings(overrides={
-        "provider": "compatible", "base_url": base_url, "api_key": "test-key",
-        "timeout_s": 120.0, "max_retries": 0, "db_url": db_url}, environ={})
+    settings = load_settings(
+        overrides={
+            "provider": "compatible",
+            "base_url": base_url,
+            "api_key": "test-key",
+            "timeout_s": 120.0,
+            "max_retries": 0,
+            "db_url": db_url,
+        },
+        environ={},
+    )
     with Store(db_url) as store:
         engine = Engine(settings, store, ScriptedEvaluator())
         session_id = engine.start("ann", "double-charge").session_id

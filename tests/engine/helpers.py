@@ -7,8 +7,9 @@ from collections import deque
 from evaluators.grade import Evidence, Grade, GradeRequest
 
 
-def make_grade(empathy: int, empowerment: int, anti: tuple[str, ...] = (),
-               tech: tuple[str, ...] = ()) -> Grade:
+def make_grade(
+    empathy: int, empowerment: int, anti: tuple[str, ...] = (), tech: tuple[str, ...] = ()
+) -> Grade:
     return Grade(
         empathy=empathy,
         empowerment=empowerment,

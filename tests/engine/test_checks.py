@@ -25,39 +25,45 @@ def _words(text: str):
     return (w if i == len(words) - 1 else w + " " for i, w in enumerate(words))
 
 
-@pytest.mark.parametrize("line", [
-    "How can I help you today?",
-    "Thank you for calling, I'll look into that for you.",
-    "I understand your frustration and I apologize for the inconvenience.",
-    "Let me pull up your account.",
-    "I\u2019ll look into that for you right away.",
-    # Wordings no fixed phrase lists, caught by agent_patterns (the last one came from a
-    # real SmolLM2 chat).
-    "I can refund that for you right away.",
-    "Let me see what I can do for you.",
-    "Thank you for your patience.",
-    "I'm so sorry, that's totally understandable.",
-    "I'm so sorry you've had to deal with this.",
-    "We'll get a new card sent out for you today.",
-    "I'll make sure you get that refund by Friday.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "How can I help you today?",
+        "Thank you for calling, I'll look into that for you.",
+        "I understand your frustration and I apologize for the inconvenience.",
+        "Let me pull up your account.",
+        "I\u2019ll look into that for you right away.",
+        # Wordings no fixed phrase lists, caught by agent_patterns (the last one came from a
+        # real SmolLM2 chat).
+        "I can refund that for you right away.",
+        "Let me see what I can do for you.",
+        "Thank you for your patience.",
+        "I'm so sorry, that's totally understandable.",
+        "I'm so sorry you've had to deal with this.",
+        "We'll get a new card sent out for you today.",
+        "I'll make sure you get that refund by Friday.",
+    ],
+)
 def test_agent_voice_is_rejected(line: str) -> None:
     pieces, result = _release(line)
     assert pieces == [] and result.rejected and result.problem == "role_reversal"
 
 
-@pytest.mark.parametrize("line", [
-    "I'm sorry, I'm just so frustrated.",
-    "Sorry for shouting, it's been a horrible week.",
-    "Thanks for understanding, finally.",
-    "Can you refund that for me?",
-    "I need you to fix this for me today.",
-    "Let me tell you what happened.",
-    "I'll transfer the money myself if I have to.",
-    "That's understandable, but I need it today.",
-    "I can't believe I have to wait for you people again.",
-    "Thank you for finally listening.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I'm sorry, I'm just so frustrated.",
+        "Sorry for shouting, it's been a horrible week.",
+        "Thanks for understanding, finally.",
+        "Can you refund that for me?",
+        "I need you to fix this for me today.",
+        "Let me tell you what happened.",
+        "I'll transfer the money myself if I have to.",
+        "That's understandable, but I need it today.",
+        "I can't believe I have to wait for you people again.",
+        "Thank you for finally listening.",
+    ],
+)
 def test_upset_customer_lines_pass_the_agent_voice_checks(line: str) -> None:
     pieces, result = _release(line)
     assert "".join(pieces) == result.text == line and result.problem is None
@@ -109,13 +115,14 @@ def test_customer_echoing_the_agents_commitment_is_cut() -> None:
     agent = "I'm booking an engineer for 8am tomorrow and I'll call you at 10 to confirm."
     rules = RULES.with_echo(agent)
     result = Release()
-    line = ("It's not the modem, it's the line. I'm booking an engineer for 8am tomorrow "
-            "and I'll call you at 10 to confirm.")
+    line = (
+        "It's not the modem, it's the line. I'm booking an engineer for 8am tomorrow "
+        "and I'll call you at 10 to confirm."
+    )
     pieces = list(release(_words(line), "push_back", rules, result))
     assert "".join(pieces) == "It's not the modem, it's the line."
     assert result.problem == "role_reversal"
     # Quoting a few of the agent's words back is what customers do, and is fine.
     ok = Release()
-    list(release(_words("You said 8am tomorrow. You'd better mean it."), "push_back",
-                 rules, ok))
+    list(release(_words("You said 8am tomorrow. You'd better mean it."), "push_back", rules, ok))
     assert ok.problem is None

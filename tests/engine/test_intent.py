@@ -49,7 +49,11 @@ def test_bad_reply_vents_then_demands_supervisor_when_patience_is_low() -> None:
 
 
 def test_end_states_are_voiced() -> None:
-    for end, intent in [("resolved", "thank_close"), ("demands_supervisor", "demand_supervisor"),
-                        ("hangs_up", "hang_up"), ("turn_limit", "hang_up")]:
+    for end, intent in [
+        ("resolved", "thank_close"),
+        ("demands_supervisor", "demand_supervisor"),
+        ("hangs_up", "hang_up"),
+        ("turn_limit", "hang_up"),
+    ]:
         step = MoodStep(mood=Mood.start(CARD), end_state=end, fired=[], bad=False, good=True)
         assert decide_intent(CARD, step, NEUTRAL, "x", []).intent == intent

@@ -111,8 +111,10 @@ def test_hard_walks_away_sooner_and_flares_harder() -> None:
     easy, hard = get_card("double-charge", "easy"), get_card("double-charge", "hard")
     assert hard.end_conditions.patience < easy.end_conditions.patience
     middle = Mood(anger=4, fear=4, trust=4)  # away from the ceiling, so rises compare
-    assert step_mood(middle, CALM_DOWN, hard).mood.anger > step_mood(middle, CALM_DOWN,
-                                                                      easy).mood.anger
+    assert (
+        step_mood(middle, CALM_DOWN, hard).mood.anger
+        > step_mood(middle, CALM_DOWN, easy).mood.anger
+    )
 
 
 def test_rule_is_deterministic() -> None:

@@ -15,8 +15,18 @@ MODEL = "gpt-4.1-mini"
 
 def _build(card=CARD, turns=None, choice=None, end=None, revealed=(), budget=1400):
     turns = turns or [PromptTurn("customer", "Fix it."), PromptTurn("agent", "I hear you.")]
-    return build_messages(PROMPTS, card, Mood.start(card), choice or IntentChoice(intent="vent"),
-                          end, turns, list(revealed), [], MODEL, budget)
+    return build_messages(
+        PROMPTS,
+        card,
+        Mood.start(card),
+        choice or IntentChoice(intent="vent"),
+        end,
+        turns,
+        list(revealed),
+        [],
+        MODEL,
+        budget,
+    )
 
 
 def test_prompt_carries_mood_intent_and_the_wrapped_reply() -> None:
@@ -54,11 +64,21 @@ def test_prompt_tokens_stay_flat_over_thirty_turns() -> None:
     turns: list[PromptTurn] = [PromptTurn("customer", CARD.lines.opening[0])]
     sizes = []
     for n in range(30):
-        turns.append(PromptTurn("agent", f"Reply number {n}: I am sorry about the double "
-                                          "charge and I will look at the account right now."))
+        turns.append(
+            PromptTurn(
+                "agent",
+                f"Reply number {n}: I am sorry about the double "
+                "charge and I will look at the account right now.",
+            )
+        )
         sizes.append(count_tokens(_build(turns=turns, budget=900), MODEL))
-        turns.append(PromptTurn("customer", "That is not good enough. I need the money back "
-                                            "before Friday or my landlord charges me."))
+        turns.append(
+            PromptTurn(
+                "customer",
+                "That is not good enough. I need the money back "
+                "before Friday or my landlord charges me.",
+            )
+        )
     assert max(sizes) <= 900
     assert max(sizes[15:]) - min(sizes[15:]) < 60  # flat, not growing with the turn count
     assert sizes[-1] < sizes[0] * 3
@@ -77,10 +97,20 @@ def test_trimmed_turns_are_summarised() -> None:
 def test_stored_content_rebuilds_the_same_prompts() -> None:
     again = prompts_from_content(PROMPTS.content)
     assert again.sha256 == PROMPTS.sha256
-    assert _build()[0].content == build_messages(
-        again, CARD, Mood.start(CARD), IntentChoice(intent="vent"), None,
-        [PromptTurn("customer", "Fix it."), PromptTurn("agent", "I hear you.")], [], [],
-        MODEL)[0].content
+    assert (
+        _build()[0].content
+        == build_messages(
+            again,
+            CARD,
+            Mood.start(CARD),
+            IntentChoice(intent="vent"),
+            None,
+            [PromptTurn("customer", "Fix it."), PromptTurn("agent", "I hear you.")],
+            [],
+            [],
+            MODEL,
+        )[0].content
+    )
 
 
 def test_every_card_renders() -> None:
@@ -96,7 +126,17 @@ def test_system_prompt_and_past_turns_stay_the_same_from_turn_to_turn() -> None:
     first = _build(turns=turns)
     calmer = Mood(anger=3.0, fear=1.0, trust=6.0)
     later_turns = [*turns, PromptTurn("customer", "Well?"), PromptTurn("agent", "Refund today.")]
-    second = build_messages(PROMPTS, CARD, calmer, IntentChoice(intent="accept"), None,
-                            later_turns, ["overdraft"], [], MODEL, 1400)
+    second = build_messages(
+        PROMPTS,
+        CARD,
+        calmer,
+        IntentChoice(intent="accept"),
+        None,
+        later_turns,
+        ["overdraft"],
+        [],
+        MODEL,
+        1400,
+    )
     assert second[0].content == first[0].content
     assert "anger 3.0/10" in second[-1].content and "anger 3.0" not in second[0].content

@@ -173,9 +173,14 @@ def test_provider_failure_keeps_the_reply_and_retry_works(engine, fake_openai) -
     assert engine.view(view.session_id).awaiting == "agent"
 
 
-@pytest.mark.parametrize("text,message", [
-    ("", "empty"), ("   \n ", "empty"), ("x" * 20_000, "20,000 characters"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "empty"),
+        ("   \n ", "empty"),
+        ("x" * 20_000, "20,000 characters"),
+    ],
+)
 def test_bad_reply_gets_a_clear_message_and_nothing_is_lost(engine, text, message) -> None:
     view = engine.start("ann", "double-charge")
     with pytest.raises(InputError, match=message) as info:
@@ -231,7 +236,8 @@ def test_grader_sees_the_last_customer_line_and_scenario(engine, evaluator) -> N
 
 
 def test_a_turn_and_the_state_after_it_commit_together(
-        fake_settings, store, evaluator, fake_openai, monkeypatch) -> None:
+    fake_settings, store, evaluator, fake_openai, monkeypatch
+) -> None:
     engine = Engine(fake_settings, store, evaluator)
     view = engine.start("ann", "double-charge")
     engine.submit(view.session_id, "I will refund the duplicate today.")
@@ -256,7 +262,8 @@ def test_a_turn_and_the_state_after_it_commit_together(
 
 
 def test_another_process_answering_first_makes_the_stale_step_fail_cleanly(
-        fake_settings, store, fake_openai) -> None:
+    fake_settings, store, fake_openai
+) -> None:
     # Two engines with separate locks stand for two app processes on one database.
     other = Engine(fake_settings, store, ScriptedEvaluator())
 
@@ -271,8 +278,7 @@ def test_another_process_answering_first_makes_the_stale_step_fail_cleanly(
     with pytest.raises(SessionConflict, match="changed while"):
         engine.submit(session_id, "I will refund it today.")
     turns = store.list_turns(session_id)
-    assert [(t.role, t.text) for t in turns[1:]] == [
-        ("agent", "I will refund it now (other tab).")]
+    assert [(t.role, t.text) for t in turns[1:]] == [("agent", "I will refund it now (other tab).")]
     assert engine.view(session_id).awaiting == "customer"  # the winner's state stands
 
 
@@ -289,8 +295,9 @@ def test_two_tabs_submitting_at_once_store_one_reply(engine, store) -> None:
         except InputError:
             results.append("refused")
 
-    threads = [threading.Thread(target=send, args=(f"I will refund it now ({i}).",))
-               for i in range(4)]
+    threads = [
+        threading.Thread(target=send, args=(f"I will refund it now ({i}).",)) for i in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -300,12 +307,21 @@ def test_two_tabs_submitting_at_once_store_one_reply(engine, store) -> None:
 
 
 def test_process_killed_while_the_customer_speaks_resumes_in_a_new_process(
-        fake_settings, store, evaluator, fake_openai) -> None:
+    fake_settings, store, evaluator, fake_openai
+) -> None:
     fake_openai.fault("hang", seconds=60)
     child = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("_engine_child.py")),
-         fake_openai.base_url, fake_settings.db_url],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env())
+        [
+            sys.executable,
+            str(Path(__file__).with_name("_engine_child.py")),
+            fake_openai.base_url,
+            fake_settings.db_url,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+    )
     try:
         assert child.stdout is not None
         session_id = child.stdout.readline().strip()
@@ -329,11 +345,13 @@ def test_process_killed_while_the_customer_speaks_resumes_in_a_new_process(
 
 
 def test_what_grading_a_reply_cost_is_stored_on_the_agent_turn(
-        fake_settings, store, fake_openai) -> None:
+    fake_settings, store, fake_openai
+) -> None:
     from evaluators.grade import Usage
 
-    paid = GOOD.model_copy(update={"usage": Usage(prompt_tokens=900, completion_tokens=80,
-                                                  cost_usd=0.0031)})
+    paid = GOOD.model_copy(
+        update={"usage": Usage(prompt_tokens=900, completion_tokens=80, cost_usd=0.0031)}
+    )
     engine = Engine(fake_settings, store, ScriptedEvaluator(paid))
     view = engine.start("ann", "double-charge")
     engine.submit(view.session_id, "I will refund it today.")

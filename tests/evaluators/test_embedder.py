@@ -15,11 +15,13 @@ def test_model_files_come_from_the_installed_package() -> None:
 
 
 def test_vectors_are_unit_length_and_paraphrases_are_closer() -> None:
-    vecs = shared_model().encode([
-        "I am so sorry you were charged twice.",
-        "Apologies for the duplicate charge on your card.",
-        "The weather in Paris is lovely today.",
-    ])
+    vecs = shared_model().encode(
+        [
+            "I am so sorry you were charged twice.",
+            "Apologies for the duplicate charge on your card.",
+            "The weather in Paris is lovely today.",
+        ]
+    )
     assert vecs.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
     sims = vecs @ vecs.T
@@ -29,14 +31,17 @@ def test_vectors_are_unit_length_and_paraphrases_are_closer() -> None:
 def test_encoding_is_deterministic_and_batch_independent() -> None:
     model = shared_model()
     alone = model.encode(["Leave this with me."])
-    batched = model.encode(["Leave this with me.",
-                            "A much longer sentence about refunds and rent."])
+    batched = model.encode(
+        ["Leave this with me.", "A much longer sentence about refunds and rent."]
+    )
     assert np.allclose(alone[0], batched[0], atol=1e-4)
 
 
 def test_paraphrase_evidence_without_a_fixed_phrase() -> None:
-    found = {e.name for e in similar(["Please calm down, there's really no need to get so worked"
-                                      " up about it."])}
+    found = {
+        e.name
+        for e in similar(["Please calm down, there's really no need to get so worked up about it."])
+    }
     assert "minimising" in found
 
 

@@ -37,17 +37,39 @@ LOSO_FLOOR = {
 HELD_OUT_FLOOR = (0.72, 0.64)  # every third row of every source, all sources together
 QUOTE_PRECISION_FLOOR = 0.80
 KEYWORDS = {
-    "empathy": ["sorry", "understand", "frustrat", "apolog", "hear", "feel", "imagine",
-                "upset", "worr", "scar"],
-    "empowerment": ["i will", "i'll", "refund", "today", "now", "fix", "call you", "within",
-                    "sort", "reverse"],
+    "empathy": [
+        "sorry",
+        "understand",
+        "frustrat",
+        "apolog",
+        "hear",
+        "feel",
+        "imagine",
+        "upset",
+        "worr",
+        "scar",
+    ],
+    "empowerment": [
+        "i will",
+        "i'll",
+        "refund",
+        "today",
+        "now",
+        "fix",
+        "call you",
+        "within",
+        "sort",
+        "reverse",
+    ],
 }
 
 
 @pytest.fixture(scope="module")
 def labelled() -> tuple[list[Row], list[Any]]:
-    rows = [Row(r.id, r.source, r.customer, r.reply, r.empathy, r.empowerment, r.injection)
-            for r in load_labelled(sorted(LABELS.glob("*.jsonl")))]
+    rows = [
+        Row(r.id, r.source, r.customer, r.reply, r.empathy, r.empowerment, r.injection)
+        for r in load_labelled(sorted(LABELS.glob("*.jsonl")))
+    ]
     assert len({r.source for r in rows}) >= 8 and len(rows) >= 2000
     return rows, read_all(rows)
 
@@ -77,7 +99,8 @@ def _keyword_score(reply: str, words: list[str]) -> int:
 
 
 def test_beats_a_keyword_list_on_every_source_it_never_saw(
-        labelled: tuple[list[Row], list[Any]], loso: dict[str, dict[str, Any]]) -> None:
+    labelled: tuple[list[Row], list[Any]], loso: dict[str, dict[str, Any]]
+) -> None:
     rows, _ = labelled
     beaten = 0
     for source, report in loso.items():
@@ -85,8 +108,9 @@ def test_beats_a_keyword_list_on_every_source_it_never_saw(
         if len(mine) < 100:
             continue
         for axis, words in KEYWORDS.items():
-            naive = spearman([r.label(axis) for r in mine],
-                             [_keyword_score(r.reply, words) for r in mine])
+            naive = spearman(
+                [r.label(axis) for r in mine], [_keyword_score(r.reply, words) for r in mine]
+            )
             beaten += report[axis]["spearman"] > naive
     # Of 16 (8 sources x 2 axes); at this head's rebuild it was 13: the keyword list still
     # wins empathy on aci_bench and multiwoz21 and ties empowerment on aci_bench.
@@ -94,7 +118,8 @@ def test_beats_a_keyword_list_on_every_source_it_never_saw(
 
 
 def test_shipped_head_is_the_one_the_repo_files_rebuild(
-        labelled: tuple[list[Row], list[Any]]) -> None:
+    labelled: tuple[list[Row], list[Any]],
+) -> None:
     """evaluators/data/head.npz = `hotseat calibrate calibration/*.jsonl --train` now."""
     rows, readings = labelled
     rebuilt = fit(rows, readings)
@@ -104,8 +129,7 @@ def test_shipped_head_is_the_one_the_repo_files_rebuild(
 
 def _overlaps(quote: str, spans: list[str]) -> bool:
     q = quote.strip("…").strip().lower()
-    return any(q in s.lower() or s.lower() in q or _shared_words(q, s.lower()) >= 3
-               for s in spans)
+    return any(q in s.lower() or s.lower() in q or _shared_words(q, s.lower()) >= 3 for s in spans)
 
 
 def _shared_words(a: str, b: str) -> int:
@@ -141,8 +165,7 @@ def test_labels_were_checked_by_a_blind_second_pass() -> None:
         second = read_jsonl(LABELS / "checks" / name)
         assert len(second) >= 50
         for axis in ("empathy", "empowerment"):
-            kappa = qwk([getattr(first[r["id"]], axis) for r in second],
-                        [r[axis] for r in second])
+            kappa = qwk([getattr(first[r["id"]], axis) for r in second], [r[axis] for r in second])
             assert kappa > 0.8, (name, axis, kappa)
 
 

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_published_edit_takes_effect_without_a_restart(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     folder = tmp_path / "prompts"
     shutil.copytree(ROOT / "prompts", folder)
     monkeypatch.setenv("HOTSEAT_PROMPTS_DIR", str(folder))
@@ -27,8 +28,7 @@ def test_a_published_edit_takes_effect_without_a_restart(
     assert load("judge.md") == "Edited rubric.\n"
 
 
-def test_a_missing_prompt_names_the_file(monkeypatch: pytest.MonkeyPatch,
-                                         tmp_path: Path) -> None:
+def test_a_missing_prompt_names_the_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOTSEAT_PROMPTS_DIR", str(tmp_path))
     with pytest.raises(ConfigError, match=r"judge\.md cannot be read"):
         load("judge.md")

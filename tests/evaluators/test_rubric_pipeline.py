@@ -48,25 +48,31 @@ def test_judge_prompt_lists_the_rubric_vocabulary(fake_settings: Settings) -> No
         assert f"- {name} ({item.axis}): {item.description}" in system
 
 
-@pytest.mark.parametrize(("axis", "shown", "score", "held"), [
-    ("empathy", set(), 4, 2),
-    ("empathy", {"validating"}, 4, 3),
-    ("empathy", {"exploring_question"}, 4, 4),
-    ("empowerment", {"ownership"}, 3, 2),
-    ("empowerment", {"concrete_action"}, 4, 3),
-    ("empowerment", {"concrete_action", "options"}, 4, 4),
-])
+@pytest.mark.parametrize(
+    ("axis", "shown", "score", "held"),
+    [
+        ("empathy", set(), 4, 2),
+        ("empathy", {"validating"}, 4, 3),
+        ("empathy", {"exploring_question"}, 4, 4),
+        ("empowerment", {"ownership"}, 3, 2),
+        ("empowerment", {"concrete_action"}, 4, 3),
+        ("empowerment", {"concrete_action", "options"}, 4, 4),
+    ],
+)
 def test_level_evidence_gate(axis: str, shown: set[str], score: int, held: int) -> None:
     assert rubric().gate(axis, score, shown, from_level=3) == held
 
 
-@pytest.mark.parametrize(("axis", "shown", "floor"), [
-    ("empathy", set(), 0),
-    ("empathy", {"naming_feeling"}, 2),
-    ("empathy", {"naming_feeling", "validating"}, 3),
-    ("empowerment", {"ownership"}, 2),
-    ("empowerment", {"concrete_action", "time_frame"}, 3),
-])
+@pytest.mark.parametrize(
+    ("axis", "shown", "floor"),
+    [
+        ("empathy", set(), 0),
+        ("empathy", {"naming_feeling"}, 2),
+        ("empathy", {"naming_feeling", "validating"}, 3),
+        ("empowerment", {"ownership"}, 2),
+        ("empowerment", {"concrete_action", "time_frame"}, 3),
+    ],
+)
 def test_floors(axis: str, shown: set[str], floor: int) -> None:
     assert rubric().floor(axis, shown) == floor
 
@@ -113,17 +119,32 @@ def test_calm_question_chips_say_na_and_the_mood_treats_it_as_neutral() -> None:
 
 
 def test_offline_reason_says_na_for_a_calm_question() -> None:
-    g = OfflineEvaluator().grade(GradeRequest(customer="Okay. What's the reference number?",
-                                              reply="It's DC-90318, I've emailed it too."))
+    g = OfflineEvaluator().grade(
+        GradeRequest(
+            customer="Okay. What's the reference number?",
+            reply="It's DC-90318, I've emailed it too.",
+        )
+    )
     assert not g.empathy_called_for and g.reason.startswith("Empathy n/a")
 
 
 def test_calibrate_reports_the_rows_that_graded_and_counts_failures(
-        fake_openai: FakeOpenAIServer, fake_settings: Settings, tmp_path: Path,
-        capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = [{"id": f"r{i}", "customer": "You charged me twice!", "empathy": 2,
-             "empowerment": 3, "reply": f"I'm sorry about the double charge, reversing #{i}."}
-            for i in range(6)]
+    fake_openai: FakeOpenAIServer,
+    fake_settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = [
+        {
+            "id": f"r{i}",
+            "customer": "You charged me twice!",
+            "empathy": 2,
+            "empowerment": 3,
+            "reply": f"I'm sorry about the double charge, reversing #{i}.",
+        }
+        for i in range(6)
+    ]
     path = tmp_path / "labelled.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
 
@@ -136,9 +157,18 @@ def test_calibrate_reports_the_rows_that_graded_and_counts_failures(
     fake_openai.allow_schema_mismatch = True
     fake_openai.responder = respond
     monkeypatch.setattr("hotseat.cli.calibrate.load_settings", lambda: fake_settings)
-    args = argparse.Namespace(labelled=[path], tune=None, repeats=1, evaluator="llm",
-                              split="all", concurrency=2, json=True, loso=False, train=None,
-                              by_source=True)
+    args = argparse.Namespace(
+        labelled=[path],
+        tune=None,
+        repeats=1,
+        evaluator="llm",
+        split="all",
+        concurrency=2,
+        json=True,
+        loso=False,
+        train=None,
+        by_source=True,
+    )
     assert run(args) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["n"] == 4 and report["failed"]["n"] == 2

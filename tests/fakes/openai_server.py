@@ -86,8 +86,9 @@ class FakeOpenAIServer:
         with self._state.lock:
             self._state.script.extend(replies)
 
-    def fault(self, kind: str, times: int = 1, *, retry_after: float = 1.0,
-              seconds: float = 0.0) -> None:
+    def fault(
+        self, kind: str, times: int = 1, *, retry_after: float = 1.0, seconds: float = 0.0
+    ) -> None:
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}; use one of {FAULT_KINDS}")
         with self._state.lock:
@@ -182,9 +183,17 @@ class _Handler(BaseHTTPRequestHandler):
             return
         problem = schema_problem(body)
         if problem is not None:  # what OpenAI answers for a schema strict mode can't take
-            self._json(400, {"error": {"message": problem, "type": "invalid_request_error",
-                                       "param": "response_format",
-                                       "code": "invalid_json_schema"}})
+            self._json(
+                400,
+                {
+                    "error": {
+                        "message": problem,
+                        "type": "invalid_request_error",
+                        "param": "response_format",
+                        "code": "invalid_json_schema",
+                    }
+                },
+            )
             return
         reply = self._next_reply(body)
         mismatch = reply_mismatch(body, reply)
@@ -200,27 +209,51 @@ class _Handler(BaseHTTPRequestHandler):
     def _apply_fault(self, fault: Fault, body: dict[str, Any]) -> bool:
         """Return True when the fault produced the whole response."""
         if fault.kind == "429":
-            self._json(429, {"error": {"message": "Rate limit reached", "type": "requests",
-                                       "code": "rate_limit_exceeded"}},
-                       headers={"Retry-After": f"{fault.retry_after:g}"})
+            self._json(
+                429,
+                {
+                    "error": {
+                        "message": "Rate limit reached",
+                        "type": "requests",
+                        "code": "rate_limit_exceeded",
+                    }
+                },
+                headers={"Retry-After": f"{fault.retry_after:g}"},
+            )
             return True
         if fault.kind == "500":
-            self._json(500, {"error": {"message": "The server had an error",
-                                       "type": "server_error"}})
+            self._json(
+                500, {"error": {"message": "The server had an error", "type": "server_error"}}
+            )
             return True
         if fault.kind == "401":
-            self._json(401, {"error": {"message": "Incorrect API key provided",
-                                       "type": "invalid_request_error",
-                                       "code": "invalid_api_key"}})
+            self._json(
+                401,
+                {
+                    "error": {
+                        "message": "Incorrect API key provided",
+                        "type": "invalid_request_error",
+                        "code": "invalid_api_key",
+                    }
+                },
+            )
             return True
         if fault.kind == "404":
-            self._json(404, {"error": {"message": f"The model {body.get('model')} does not "
-                                       "exist", "type": "invalid_request_error",
-                                       "code": "model_not_found"}})
+            self._json(
+                404,
+                {
+                    "error": {
+                        "message": f"The model {body.get('model')} does not exist",
+                        "type": "invalid_request_error",
+                        "code": "model_not_found",
+                    }
+                },
+            )
             return True
         if fault.kind == "malformed":
-            self._raw(200, b'{"id": "chatcmpl-broken", "choices": [ {"message": ',
-                      "application/json")
+            self._raw(
+                200, b'{"id": "chatcmpl-broken", "choices": [ {"message": ', "application/json"
+            )
             return True
         if fault.kind in ("latency", "hang"):
             self._sleep(fault.seconds)
@@ -262,14 +295,28 @@ class _Handler(BaseHTTPRequestHandler):
         if cut:
             pieces = pieces[: max(1, len(pieces) // 2)]
         try:
-            first = {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
-                                          "finish_reason": None}]}
+            first = {
+                **base,
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": {"role": "assistant", "content": ""},
+                        "finish_reason": None,
+                    }
+                ],
+            }
             self._event(first)
             for piece in pieces:
-                self._event({**base, "choices": [{"index": 0, "delta": {"content": piece},
-                                                  "finish_reason": None}]})
+                self._event(
+                    {
+                        **base,
+                        "choices": [
+                            {"index": 0, "delta": {"content": piece}, "finish_reason": None}
+                        ],
+                    }
+                )
             if cut:
-                self.wfile.write(b"data: {\"id\": \"chatcmpl-cut\", \"choi")
+                self.wfile.write(b'data: {"id": "chatcmpl-cut", "choi')
                 self.wfile.flush()
                 return
             self._event({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
@@ -284,12 +331,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
         self.wfile.flush()
 
-    def _json(self, status: int, payload: dict[str, Any],
-              headers: dict[str, str] | None = None) -> None:
+    def _json(
+        self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
         self._raw(status, json.dumps(payload).encode(), "application/json", headers)
 
-    def _raw(self, status: int, data: bytes, content_type: str,
-             headers: dict[str, str] | None = None) -> None:
+    def _raw(
+        self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -316,15 +365,22 @@ def _split(text: str) -> list[str]:
 
 
 def _envelope(body: dict[str, Any], obj: str) -> dict[str, Any]:
-    return {"id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": obj, "created": int(time.time()),
-            "model": body.get("model", "fake-model")}
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
+        "object": obj,
+        "created": int(time.time()),
+        "model": body.get("model", "fake-model"),
+    }
 
 
 def _usage(body: dict[str, Any], text: str) -> dict[str, int]:
     prompt = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", []))
     completion = len(text.split())
-    return {"prompt_tokens": prompt, "completion_tokens": completion,
-            "total_tokens": prompt + completion}
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
 
 
 def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
@@ -334,11 +390,20 @@ def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
     if tools and not isinstance(reply, str):
         # Function-calling structured output: answer with a call to the first tool.
         name = tools[0]["function"]["name"]
-        message = {"role": "assistant", "content": None, "tool_calls": [
-            {"id": f"call_{uuid.uuid4().hex[:8]}", "type": "function",
-             "function": {"name": name, "arguments": text}}]}
+        message = {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": f"call_{uuid.uuid4().hex[:8]}",
+                    "type": "function",
+                    "function": {"name": name, "arguments": text},
+                }
+            ],
+        }
     finish = "tool_calls" if message.get("tool_calls") else "stop"
-    return {**_envelope(body, "chat.completion"),
-            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-            "usage": _usage(body, text)}
-
+    return {
+        **_envelope(body, "chat.completion"),
+        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+        "usage": _usage(body, text),
+    }

@@ -42,12 +42,16 @@ def _strict_rule_problem(name: str, node: Any, where: str) -> str | None:
         if node.get("type") == "object" or "properties" in node:
             props = set((node.get("properties") or {}).keys())
             if node.get("additionalProperties") is not False:
-                return (f"Invalid schema for response_format '{name}': In context={where}, "
-                        "'additionalProperties' is required to be supplied and to be false.")
+                return (
+                    f"Invalid schema for response_format '{name}': In context={where}, "
+                    "'additionalProperties' is required to be supplied and to be false."
+                )
             missing = sorted(props - set(node.get("required") or []))
             if missing:
-                return (f"Invalid schema for response_format '{name}': In context={where}, "
-                        f"'required' must include every property; missing {missing}.")
+                return (
+                    f"Invalid schema for response_format '{name}': In context={where}, "
+                    f"'required' must include every property; missing {missing}."
+                )
         children = [(f"{where}.{k}", v) for k, v in node.items()]
     else:
         return None

@@ -17,8 +17,16 @@ from hotseat.personas import (
     validate_path,
 )
 
-SCENARIOS = ("double-charge", "internet-outage", "card-fraud", "insulin-refill",
-             "terminal-down", "tier2-transfers", "lost-files", "flight-cancelled")
+SCENARIOS = (
+    "double-charge",
+    "internet-outage",
+    "card-fraud",
+    "insulin-refill",
+    "terminal-down",
+    "tier2-transfers",
+    "lost-files",
+    "flight-cancelled",
+)
 REFERENCE = DEFAULT_PERSONAS_DIR / "double-charge.yaml"
 
 
@@ -51,17 +59,29 @@ def _line_of(path: Path, needle: str) -> int:
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
-@pytest.mark.parametrize("old,new,field,needle,message", [
-    ("  patience: 3", "  patience: lots", "end_conditions.patience", "patience: lots",
-     "valid integer"),
-    ("  style: >-", "  styel: >-", "voice.styel", "styel:", "unknown field"),
-    ("    minimising: 2.5", "    calm_down: 2.5", "emotion.triggers", "triggers:", "calm_down"),
-    ("archetype: angry", "archetype: grumpy", "archetype", "archetype: grumpy", "angry"),
-    ("  start: {anger: 8,", "  start: {anger: 18,", "emotion.start.anger", "start: {anger: 18",
-     "less than or equal to 10"),
-])
-def test_broken_card_reports_file_line_field(tmp_path, old, new, field, needle,
-                                             message) -> None:
+@pytest.mark.parametrize(
+    "old,new,field,needle,message",
+    [
+        (
+            "  patience: 3",
+            "  patience: lots",
+            "end_conditions.patience",
+            "patience: lots",
+            "valid integer",
+        ),
+        ("  style: >-", "  styel: >-", "voice.styel", "styel:", "unknown field"),
+        ("    minimising: 2.5", "    calm_down: 2.5", "emotion.triggers", "triggers:", "calm_down"),
+        ("archetype: angry", "archetype: grumpy", "archetype", "archetype: grumpy", "angry"),
+        (
+            "  start: {anger: 8,",
+            "  start: {anger: 18,",
+            "emotion.start.anger",
+            "start: {anger: 18",
+            "less than or equal to 10",
+        ),
+    ],
+)
+def test_broken_card_reports_file_line_field(tmp_path, old, new, field, needle, message) -> None:
     path = _broken(tmp_path, old, new)
     problems = validate_path(path)
     match = [p for p in problems if p.field == field]
@@ -110,8 +130,11 @@ def test_other_cards_still_load_when_one_is_broken(tmp_path) -> None:
 def test_overlays_change_behaviour_not_just_a_label() -> None:
     easy, std, hard = (get_card("double-charge", d) for d in ("easy", "standard", "hard"))
     assert easy.difficulty == "easy" and hard.difficulty == "hard"
-    assert easy.emotion.sensitivity.empathy > std.emotion.sensitivity.empathy \
+    assert (
+        easy.emotion.sensitivity.empathy
+        > std.emotion.sensitivity.empathy
         > hard.emotion.sensitivity.empathy
+    )
     assert easy.emotion.triggers["transfer"] < hard.emotion.triggers["transfer"]
     assert easy.end_conditions.patience > hard.end_conditions.patience
     assert hard.end_conditions.resolve.trust_min > easy.end_conditions.resolve.trust_min

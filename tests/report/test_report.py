@@ -14,23 +14,51 @@ from hotseat.report import build_report
 
 
 def _grade(e: int, p: int, anti: tuple[str, ...] = ()) -> dict:
-    return {"empathy": e, "empowerment": p, "techniques": [],
-            "anti_patterns": [{"name": a, "quote": a} for a in anti]}
+    return {
+        "empathy": e,
+        "empowerment": p,
+        "techniques": [],
+        "anti_patterns": [{"name": a, "quote": a} for a in anti],
+    }
 
 
-def _conv(persona: str, bot: str, seed: int, end: str, grades: list[dict],
-          difficulty: str = "standard", repairs: int = 0, cost: float = 0.01) -> dict:
-    turns = [{"index": 0, "role": "customer", "text": "<script>alert(1)</script> Fix it!",
-              "mood": {"anger": 8.0, "fear": 4.0, "trust": 2.0}}]
+def _conv(
+    persona: str,
+    bot: str,
+    seed: int,
+    end: str,
+    grades: list[dict],
+    difficulty: str = "standard",
+    repairs: int = 0,
+    cost: float = 0.01,
+) -> dict:
+    turns = [
+        {
+            "index": 0,
+            "role": "customer",
+            "text": "<script>alert(1)</script> Fix it!",
+            "mood": {"anger": 8.0, "fear": 4.0, "trust": 2.0},
+        }
+    ]
     for i, g in enumerate(grades):
         anger = 8.0 - 2 * (i + 1) if g["empowerment"] >= 3 else 9.0
         mood = {"anger": anger, "fear": 4.0, "trust": 5.0}
-        turns += [{"index": 2 * i + 1, "role": "agent", "text": "reply & <b>", "mood": mood,
-                   "grade": g},
-                  {"index": 2 * i + 2, "role": "customer", "text": "ok", "mood": mood}]
-    return {"persona": persona, "bot": bot, "seed": seed, "difficulty": difficulty,
-            "end_state": end, "turns": turns, "turns_count": len(grades), "repairs": repairs,
-            "tokens": {"prompt": 100, "completion": 20, "total": 120}, "cost": cost}
+        turns += [
+            {"index": 2 * i + 1, "role": "agent", "text": "reply & <b>", "mood": mood, "grade": g},
+            {"index": 2 * i + 2, "role": "customer", "text": "ok", "mood": mood},
+        ]
+    return {
+        "persona": persona,
+        "bot": bot,
+        "seed": seed,
+        "difficulty": difficulty,
+        "end_state": end,
+        "turns": turns,
+        "turns_count": len(grades),
+        "repairs": repairs,
+        "tokens": {"prompt": 100, "completion": 20, "total": 120},
+        "cost": cost,
+    }
 
 
 def _write(folder: Path, rows: list[dict], torn: bool = False) -> None:
@@ -47,13 +75,17 @@ def _metric(html: str, name: str) -> str:
 def test_simulate_report_numbers_match_the_jsonl(tmp_path: Path) -> None:
     bad = _grade(0, 0, ("policy_wall",))
     good = _grade(3, 4)
-    _write(tmp_path, [
-        _conv("double-charge", "dismissive", 0, "hangs_up", [bad, bad]),
-        _conv("double-charge", "dismissive", 1, "demands_supervisor", [bad, bad, bad]),
-        _conv("double-charge", "ideal", 0, "resolved", [good, good], repairs=1),
-        _conv("double-charge", "ideal", 1, "turn_limit", [good, good, good, good]),
-        _conv("card-fraud", "transfer", 0, "resolved", [_grade(1, 0, ("transfer",))]),
-    ], torn=True)
+    _write(
+        tmp_path,
+        [
+            _conv("double-charge", "dismissive", 0, "hangs_up", [bad, bad]),
+            _conv("double-charge", "dismissive", 1, "demands_supervisor", [bad, bad, bad]),
+            _conv("double-charge", "ideal", 0, "resolved", [good, good], repairs=1),
+            _conv("double-charge", "ideal", 1, "turn_limit", [good, good, good, good]),
+            _conv("card-fraud", "transfer", 0, "resolved", [_grade(1, 0, ("transfer",))]),
+        ],
+        torn=True,
+    )
     assert main(["report", str(tmp_path)]) == 0
     summary = json.loads((tmp_path / "summary.json").read_text())
     html = (tmp_path / "report.html").read_text()
@@ -87,10 +119,13 @@ def test_simulate_report_numbers_match_the_jsonl(tmp_path: Path) -> None:
 
 def test_difficulty_check_compares_difficulties(tmp_path: Path) -> None:
     good = _grade(3, 4)
-    _write(tmp_path, [
-        _conv("double-charge", "ideal", 0, "resolved", [good], difficulty="easy"),
-        _conv("double-charge", "ideal", 0, "demands_supervisor", [good], difficulty="hard"),
-    ])
+    _write(
+        tmp_path,
+        [
+            _conv("double-charge", "ideal", 0, "resolved", [good], difficulty="easy"),
+            _conv("double-charge", "ideal", 0, "demands_supervisor", [good], difficulty="hard"),
+        ],
+    )
     summary = build_report(tmp_path)
     check = next(c for c in summary["realism"] if c["check"] == "difficulty_matters")
     assert check["passed"] is True and "easy 100%" in check["detail"]
@@ -99,9 +134,11 @@ def test_difficulty_check_compares_difficulties(tmp_path: Path) -> None:
 
 
 def test_grading_output_gets_grade_distributions(tmp_path: Path) -> None:
-    rows_a = [{"id": "c1", "turn": 1, **_grade(0, 0, ("transfer", "policy_wall"))},
-              {"id": "c1", "turn": 3, **_grade(2, 3)},
-              {"id": "c2", "row": 4, "error": "reply is empty"}]
+    rows_a = [
+        {"id": "c1", "turn": 1, **_grade(0, 0, ("transfer", "policy_wall"))},
+        {"id": "c1", "turn": 3, **_grade(2, 3)},
+        {"id": "c2", "row": 4, "error": "reply is empty"},
+    ]
     rows_b = [{"id": "d1", **_grade(4, 4)}]
     (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows_a))
     (tmp_path / "b.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows_b))
@@ -136,11 +173,14 @@ def _chart(html: str, name: str) -> str:
 
 def test_simulate_report_draws_every_table_as_a_chart_too(tmp_path: Path) -> None:
     bad, good = _grade(0, 0, ("policy_wall",)), _grade(3, 4)
-    _write(tmp_path, [
-        _conv("double-charge", "dismissive", 0, "hangs_up", [bad, bad]),
-        _conv("double-charge", "ideal", 0, "resolved", [good, good]),
-        _conv("card-fraud", "ideal", 0, "resolved", [good, good, good, good]),
-    ])
+    _write(
+        tmp_path,
+        [
+            _conv("double-charge", "dismissive", 0, "hangs_up", [bad, bad]),
+            _conv("double-charge", "ideal", 0, "resolved", [good, good]),
+            _conv("card-fraud", "ideal", 0, "resolved", [good, good, good, good]),
+        ],
+    )
     build_report(tmp_path)
     html = (tmp_path / "report.html").read_text()
     cells = _chart(html, "end/persona_bot")
@@ -155,25 +195,31 @@ def test_simulate_report_draws_every_table_as_a_chart_too(tmp_path: Path) -> Non
 
 def test_caving_is_judged_from_the_replies_not_the_bot_name(tmp_path: Path) -> None:
     good, ok = _grade(3, 4), _grade(2, 3)
-    _write(tmp_path, [
-        # Named "ideal", but the customer settled right after a policy wall: a cave.
-        _conv("double-charge", "ideal", 0, "resolved", [good, _grade(1, 3, ("policy_wall",))]),
-        # One good reply after a powerless one: still within one agent reply of it.
-        _conv("double-charge", "ideal", 1, "resolved", [good, _grade(2, 1), good]),
-        # Named "transfer", but it resolved on real action: not a cave.
-        _conv("card-fraud", "transfer", 0, "resolved", [ok, good]),
-        # The deflection came two replies before the end: not a cave.
-        _conv("card-fraud", "transfer", 1, "resolved",
-              [_grade(0, 0, ("transfer",)), good, good]),
-        # Deflected and the customer walked away: not resolved, nothing to flag.
-        _conv("card-fraud", "dismissive", 0, "hangs_up", [_grade(0, 0, ("not_my_job",))]),
-    ])
+    _write(
+        tmp_path,
+        [
+            # Named "ideal", but the customer settled right after a policy wall: a cave.
+            _conv("double-charge", "ideal", 0, "resolved", [good, _grade(1, 3, ("policy_wall",))]),
+            # One good reply after a powerless one: still within one agent reply of it.
+            _conv("double-charge", "ideal", 1, "resolved", [good, _grade(2, 1), good]),
+            # Named "transfer", but it resolved on real action: not a cave.
+            _conv("card-fraud", "transfer", 0, "resolved", [ok, good]),
+            # The deflection came two replies before the end: not a cave.
+            _conv(
+                "card-fraud", "transfer", 1, "resolved", [_grade(0, 0, ("transfer",)), good, good]
+            ),
+            # Deflected and the customer walked away: not resolved, nothing to flag.
+            _conv("card-fraud", "dismissive", 0, "hangs_up", [_grade(0, 0, ("not_my_job",))]),
+        ],
+    )
     summary = build_report(tmp_path)
     caves = summary["caving"]
     assert (caves["resolved"], caves["count"], caves["rate"]) == (4, 2, 0.5)
     assert caves["by_bot"] == {"ideal": 2}
     assert [(c["seed"], c["replies_before_end"], c["reasons"]) for c in caves["examples"]] == [
-        (0, 0, ["policy_wall"]), (1, 1, ["empowerment 1"])]
+        (0, 0, ["policy_wall"]),
+        (1, 1, ["empowerment 1"]),
+    ]
     check = next(c for c in summary["realism"] if c["check"] == "no_early_caving")
     assert check["passed"] is False and check["value"] == 0.5
     assert "2 of 4 resolved" in check["detail"] and "double-charge/ideal" in check["detail"]
@@ -192,18 +238,32 @@ def test_no_resolved_conversation_leaves_caving_undecided(tmp_path: Path) -> Non
 
 
 AGENT_REPLIES = [
-    {"id": "c1", "agent": "Ann", "team": "billing", "customer": "You charged me twice!",
-     "reply": "Calm down. It's our policy to wait 10 business days."},
-    {"id": "c2", "agent": "Ann", "customer": "My internet is down again!",
-     "reply": "That's not my department, I'll transfer you."},
-    {"id": "c3", "agent": "Bo", "customer": "Where is my refund? Rent is due!",
-     "reply": "Rent due and no refund yet - that's stressful. I've reversed the charge now; "
-              "it lands by 5pm and I'll call you at 5 to confirm."},
+    {
+        "id": "c1",
+        "agent": "Ann",
+        "team": "billing",
+        "customer": "You charged me twice!",
+        "reply": "Calm down. It's our policy to wait 10 business days.",
+    },
+    {
+        "id": "c2",
+        "agent": "Ann",
+        "customer": "My internet is down again!",
+        "reply": "That's not my department, I'll transfer you.",
+    },
+    {
+        "id": "c3",
+        "agent": "Bo",
+        "customer": "Where is my refund? Rent is due!",
+        "reply": "Rent due and no refund yet - that's stressful. I've reversed the charge now; "
+        "it lands by 5pm and I'll call you at 5 to confirm.",
+    },
 ]
 
 
-def test_report_on_a_grade_output_file_groups_per_agent(tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture) -> None:
+def test_report_on_a_grade_output_file_groups_per_agent(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     src = tmp_path / "calls.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in AGENT_REPLIES))
     out = tmp_path / "graded.jsonl"
@@ -240,13 +300,11 @@ def test_report_on_a_file_that_is_not_grading_output(tmp_path: Path) -> None:
 def test_role_reversal_counts_only_lines_that_spoke_as_the_agent(tmp_path: Path) -> None:
     conv = _conv("double-charge", "ideal", 0, "resolved", [_grade(3, 4)] * 3, repairs=2)
     customer = [t for t in conv["turns"] if t["role"] == "customer"]
-    for turn, problems in zip(customer, ([], ["too_long"], ["role_reversal"] * 2, []),
-                              strict=True):
+    for turn, problems in zip(customer, ([], ["too_long"], ["role_reversal"] * 2, []), strict=True):
         turn["problems"] = problems
     _write(tmp_path, [conv])
     assert main(["report", str(tmp_path)]) == 0
-    checks = {c["check"]: c for c in json.loads((tmp_path / "summary.json").read_text())
-              ["realism"]}
+    checks = {c["check"]: c for c in json.loads((tmp_path / "summary.json").read_text())["realism"]}
     # 3 generated lines (the scripted opening is not one); 1 reversal, 2 repairs in all.
     assert checks["role_reversal"]["value"] == round(1 / 3, 4)
     assert "on 1 of 3" in checks["role_reversal"]["detail"]

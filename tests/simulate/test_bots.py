@@ -14,11 +14,11 @@ from hotseat.personas import get_card
 ASK_DATE = "When do I get my money back? Give me a date."
 
 
-def _reply(bot: str, seed: int, line: str = ASK_DATE, persona: str = "double-charge",
-           turn: int = 0) -> str:
+def _reply(
+    bot: str, seed: int, line: str = ASK_DATE, persona: str = "double-charge", turn: int = 0
+) -> str:
     card = get_card(persona, "standard")
-    ctx = BotContext(card=card, history=[BotTurn(role="customer", text=line)], seed=seed,
-                     turn=turn)
+    ctx = BotContext(card=card, history=[BotTurn(role="customer", text=line)], seed=seed, turn=turn)
     return make_bot(bot).reply(ctx).text
 
 
@@ -51,15 +51,18 @@ def test_question_topics() -> None:
     assert asked("I clicked pay once. Once.") == []
 
 
-@pytest.mark.parametrize(("bot", "check"), [
-    ("dismissive", lambda g: g.empowerment <= 1 and g.anti_patterns),
-    ("transfer", lambda g: "transfer" in g.anti_pattern_names()),
-    ("scripted_apology", lambda g: g.empathy <= 1 and g.empowerment <= 1),
-    ("warm_powerless", lambda g: g.empathy >= 3),
-    # Efficient and cold: told apart from warm and powerless by the gap between axes.
-    ("cold_efficient", lambda g: g.empathy <= 1 and g.empowerment >= g.empathy + 2),
-    ("ideal", lambda g: g.empathy >= 2 and g.empowerment >= 3),
-])
+@pytest.mark.parametrize(
+    ("bot", "check"),
+    [
+        ("dismissive", lambda g: g.empowerment <= 1 and g.anti_patterns),
+        ("transfer", lambda g: "transfer" in g.anti_pattern_names()),
+        ("scripted_apology", lambda g: g.empathy <= 1 and g.empowerment <= 1),
+        ("warm_powerless", lambda g: g.empathy >= 3),
+        # Efficient and cold: told apart from warm and powerless by the gap between axes.
+        ("cold_efficient", lambda g: g.empathy <= 1 and g.empowerment >= g.empathy + 2),
+        ("ideal", lambda g: g.empathy >= 2 and g.empowerment >= 3),
+    ],
+)
 def test_each_bot_shows_its_habit_to_the_offline_grader(bot, check) -> None:
     grader = OfflineEvaluator()
     for persona in ("double-charge", "internet-outage", "card-fraud"):

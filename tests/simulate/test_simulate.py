@@ -33,9 +33,24 @@ def _rows(out: Path) -> list[dict]:
 
 
 def _simulate(out: Path, *extra: str) -> int:
-    return main(["simulate", "--persona", "double-charge", "internet-outage", "--bot",
-                 "dismissive", "transfer", "ideal", "--seeds", "2", "--lexical",
-                 "--out", str(out), *extra])
+    return main(
+        [
+            "simulate",
+            "--persona",
+            "double-charge",
+            "internet-outage",
+            "--bot",
+            "dismissive",
+            "transfer",
+            "ideal",
+            "--seeds",
+            "2",
+            "--lexical",
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
 
 
 def test_end_states_per_bot_and_record_shape(customer, monkeypatch, tmp_path) -> None:
@@ -50,8 +65,18 @@ def test_end_states_per_bot_and_record_shape(customer, monkeypatch, tmp_path) ->
             assert r["end_state"] in ("demands_supervisor", "hangs_up"), r["persona"]
         else:
             assert r["end_state"] == "resolved", r["persona"]
-        assert {"persona", "bot", "seed", "difficulty", "end_state", "turns", "tokens",
-                "cost", "repairs", "turns_count"} <= set(r)
+        assert {
+            "persona",
+            "bot",
+            "seed",
+            "difficulty",
+            "end_state",
+            "turns",
+            "tokens",
+            "cost",
+            "repairs",
+            "turns_count",
+        } <= set(r)
         agent = [t for t in r["turns"] if t["role"] == "agent"]
         assert len(agent) == r["turns_count"] and all(t["grade"] for t in agent)
         assert all(t["mood"] for t in r["turns"])
@@ -77,23 +102,61 @@ def test_failed_conversation_is_logged_and_retried(customer, monkeypatch, tmp_pa
     monkeypatch.setenv("HOTSEAT_MAX_RETRIES", "0")
     customer.fault("500", times=50)  # the provider stays down for the first conversations
     out = tmp_path / "run"
-    code = main(["simulate", "--persona", "double-charge", "--bot", "ideal", "--seeds", "1",
-                 "--lexical", "--concurrency", "1", "--out", str(out)])
+    code = main(
+        [
+            "simulate",
+            "--persona",
+            "double-charge",
+            "--bot",
+            "ideal",
+            "--seeds",
+            "1",
+            "--lexical",
+            "--concurrency",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 1
     errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
     assert errors and errors[0]["bot"] == "ideal"
     assert not (out / "conversations.jsonl").exists() or not _rows(out)
     customer.reset()
     customer.responder = lambda body: "When do I get my money back?"
-    assert main(["simulate", "--persona", "double-charge", "--bot", "ideal", "--seeds", "1",
-                 "--lexical", "--concurrency", "1", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "--persona",
+                "double-charge",
+                "--bot",
+                "ideal",
+                "--seeds",
+                "1",
+                "--lexical",
+                "--concurrency",
+                "1",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert len(_rows(out)) == 1
 
 
 def test_torn_last_line_is_repaired(tmp_path) -> None:
     path = tmp_path / "conversations.jsonl"
-    good = json.dumps({"persona": "p", "bot": "ideal", "seed": 0, "difficulty": "standard",
-                       "end_state": "resolved"})
+    good = json.dumps(
+        {
+            "persona": "p",
+            "bot": "ideal",
+            "seed": 0,
+            "difficulty": "standard",
+            "end_state": "resolved",
+        }
+    )
     path.write_text(good + "\n" + '{"persona": "p", "bot": "tra')
     files = ResultFiles(tmp_path)
     assert files.repaired_bytes > 0
@@ -102,11 +165,24 @@ def test_torn_last_line_is_repaired(tmp_path) -> None:
     assert repair_torn_tail(path) == 0
 
 
-def test_unknown_persona_is_refused_before_running(customer, monkeypatch, tmp_path,
-                                                   capsys) -> None:
+def test_unknown_persona_is_refused_before_running(customer, monkeypatch, tmp_path, capsys) -> None:
     _env(monkeypatch, customer)
-    assert main(["simulate", "--persona", "nobody", "--bot", "ideal", "--seeds", "1",
-                 "--out", str(tmp_path)]) == 1
+    assert (
+        main(
+            [
+                "simulate",
+                "--persona",
+                "nobody",
+                "--bot",
+                "ideal",
+                "--seeds",
+                "1",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 1
+    )
     assert "Unknown persona" in capsys.readouterr().err
     assert customer.requests == []
 
@@ -114,13 +190,33 @@ def test_unknown_persona_is_refused_before_running(customer, monkeypatch, tmp_pa
 def test_resume_after_kill_has_no_duplicates(customer, tmp_path) -> None:
     customer.latency_s = 0.05  # slow enough to kill it mid-run
     out = tmp_path / "run"
-    env = {**os.environ, "HOTSEAT_PROVIDER": "compatible",
-           "HOTSEAT_BASE_URL": customer.base_url, "HOTSEAT_API_KEY": "test-key"}
-    cmd = [sys.executable, "-m", "hotseat", "simulate", "--persona", "all", "--bot",
-           "dismissive", "ideal", "--seeds", "2", "--lexical", "--concurrency", "2",
-           "--out", str(out)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "HOTSEAT_PROVIDER": "compatible",
+        "HOTSEAT_BASE_URL": customer.base_url,
+        "HOTSEAT_API_KEY": "test-key",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "hotseat",
+        "simulate",
+        "--persona",
+        "all",
+        "--bot",
+        "dismissive",
+        "ideal",
+        "--seeds",
+        "2",
+        "--lexical",
+        "--concurrency",
+        "2",
+        "--out",
+        str(out),
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     path = out / "conversations.jsonl"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
@@ -146,7 +242,7 @@ def test_llm_bots_play_the_rep_through_the_provider(customer, monkeypatch, tmp_p
     transfer_style = (ROOT / "prompts" / "trainee_transfer.md").read_text().strip()
     rep_lines = {
         "ideal": "That double charge with rent due is frightening. I'm reversing the "
-                 "duplicate now and I'll call you at 3pm today to confirm it landed.",
+        "duplicate now and I'll call you at 3pm today to confirm it landed.",
         "transfer": "That's not my department, I'll transfer you to billing.",
     }
 
@@ -158,12 +254,33 @@ def test_llm_bots_play_the_rep_through_the_provider(customer, monkeypatch, tmp_p
 
     customer.responder = answer
     out = tmp_path / "llm"
-    assert main(["simulate", "--persona", "double-charge", "--bot", "ideal", "transfer",
-                 "--seeds", "1", "--lexical", "--bot-mode", "llm", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "--persona",
+                "double-charge",
+                "--bot",
+                "ideal",
+                "transfer",
+                "--seeds",
+                "1",
+                "--lexical",
+                "--bot-mode",
+                "llm",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     rows = {r["bot"]: r for r in _rows(out)}
     assert set(rows) == {"ideal", "transfer"}
-    bot_calls = [b for b in customer.requests
-                 if "role-playing a customer-care agent" in b["messages"][0]["content"]]
+    bot_calls = [
+        b
+        for b in customer.requests
+        if "role-playing a customer-care agent" in b["messages"][0]["content"]
+    ]
     assert bot_calls, "the bots never called the provider"
     for bot, row in rows.items():
         said = {t["text"] for t in row["turns"] if t["role"] == "agent"}
@@ -172,15 +289,44 @@ def test_llm_bots_play_the_rep_through_the_provider(customer, monkeypatch, tmp_p
     assert rows["transfer"]["end_state"] in ("demands_supervisor", "hangs_up")
 
 
-def test_resuming_with_another_model_is_refused(customer, monkeypatch, tmp_path,
-                                                capsys) -> None:
+def test_resuming_with_another_model_is_refused(customer, monkeypatch, tmp_path, capsys) -> None:
     _env(monkeypatch, customer)
     out = tmp_path / "run"
-    assert main(["simulate", "--persona", "double-charge", "--bot", "ideal", "--seeds", "1",
-                 "--lexical", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "--persona",
+                "double-charge",
+                "--bot",
+                "ideal",
+                "--seeds",
+                "1",
+                "--lexical",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     monkeypatch.setenv("HOTSEAT_MODEL_CUSTOMER", "gpt-5-mini")
-    assert main(["simulate", "--persona", "double-charge", "--bot", "ideal", "--seeds", "2",
-                 "--lexical", "--out", str(out)]) == 1
+    assert (
+        main(
+            [
+                "simulate",
+                "--persona",
+                "double-charge",
+                "--bot",
+                "ideal",
+                "--seeds",
+                "2",
+                "--lexical",
+                "--out",
+                str(out),
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert "different settings" in err and "gpt-5-mini" in err
     assert len(_rows(out)) == 1  # nothing mixed in
@@ -219,8 +365,9 @@ class _InFlight:
 
 
 @pytest.mark.parametrize("concurrency", [1, 3])
-def test_concurrency_bounds_requests_in_flight(customer, monkeypatch, tmp_path,
-                                               concurrency: int) -> None:
+def test_concurrency_bounds_requests_in_flight(
+    customer, monkeypatch, tmp_path, concurrency: int
+) -> None:
     """Each conversation has at most one request out at a time, so requests inside the
     server bound the conversations in flight from above."""
     _env(monkeypatch, customer)
@@ -233,8 +380,9 @@ def test_concurrency_bounds_requests_in_flight(customer, monkeypatch, tmp_path,
     assert probe.most == concurrency
 
 
-def test_rate_limits_are_retried_and_every_conversation_finishes(customer, monkeypatch,
-                                                                  tmp_path) -> None:
+def test_rate_limits_are_retried_and_every_conversation_finishes(
+    customer, monkeypatch, tmp_path
+) -> None:
     _env(monkeypatch, customer)
     monkeypatch.setenv("HOTSEAT_MAX_RETRIES", "3")
     answered = 0
@@ -254,16 +402,32 @@ def test_rate_limits_are_retried_and_every_conversation_finishes(customer, monke
     assert not (out / "errors.jsonl").exists() or not (out / "errors.jsonl").read_text()
 
 
-def test_persistent_rate_limit_fails_that_conversation_clearly(customer, monkeypatch, tmp_path,
-                                                               capsys) -> None:
+def test_persistent_rate_limit_fails_that_conversation_clearly(
+    customer, monkeypatch, tmp_path, capsys
+) -> None:
     _env(monkeypatch, customer)
     monkeypatch.setenv("HOTSEAT_MAX_RETRIES", "1")
     # One worker: the first conversation makes the first request and meets both 429s
     # (the first try and its one retry); the next conversation meets none.
     customer.fault("429", times=2, retry_after=0.01)
     out = tmp_path / "run"
-    argv = ["simulate", "--persona", "double-charge", "internet-outage", "--bot", "ideal",
-            "--seeds", "1", "--lexical", "--concurrency", "1", "--turns", "2", "--out", str(out)]
+    argv = [
+        "simulate",
+        "--persona",
+        "double-charge",
+        "internet-outage",
+        "--bot",
+        "ideal",
+        "--seeds",
+        "1",
+        "--lexical",
+        "--concurrency",
+        "1",
+        "--turns",
+        "2",
+        "--out",
+        str(out),
+    ]
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert "double-charge/ideal/seed 0: RateLimited:" in err and "(429)" in err
@@ -281,8 +445,23 @@ def test_repeated_list_options_keep_every_value() -> None:
     """Before: `--bot dismissive --bot ideal` silently kept only `ideal`."""
     from hotseat.cli import build_parser
 
-    args = build_parser().parse_args(["simulate", "--persona", "card-fraud", "--persona",
-                                      "double-charge", "--bot", "dismissive", "--bot", "ideal",
-                                      "transfer", "--seeds", "1", "--out", "x"])
+    args = build_parser().parse_args(
+        [
+            "simulate",
+            "--persona",
+            "card-fraud",
+            "--persona",
+            "double-charge",
+            "--bot",
+            "dismissive",
+            "--bot",
+            "ideal",
+            "transfer",
+            "--seeds",
+            "1",
+            "--out",
+            "x",
+        ]
+    )
     assert args.persona == ["card-fraud", "double-charge"]
     assert args.bot == ["dismissive", "ideal", "transfer"]

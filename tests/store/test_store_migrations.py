@@ -112,27 +112,36 @@ def test_migrations_must_be_numbered_in_order(engine: Engine) -> None:
         migrate(engine, (Migration(2, "skipped one", add_notes_table),))
 
 
-def test_turns_stored_before_migration_2_read_with_no_problems(
-        engine: Engine, db_url: str) -> None:
+def test_turns_stored_before_migration_2_read_with_no_problems(engine: Engine, db_url: str) -> None:
     migrate(engine, MIGRATIONS[:1])  # a database made by the first release
     now = "2026-01-01 00:00:00.000000"
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO trainees (name, created_at) VALUES ('ann', :t)"),
-                     {"t": now})
+        conn.execute(text("INSERT INTO trainees (name, created_at) VALUES ('ann', :t)"), {"t": now})
         conn.execute(text("INSERT INTO blobs (hash, content) VALUES ('h', 'x')"))
-        conn.execute(text(
-            "INSERT INTO sessions (id, trainee_id, persona_id, difficulty, seed, persona_hash,"
-            " prompt_hash, provider, models, state, created_at, updated_at) VALUES ('s1', 1,"
-            " 'p', 'standard', 0, 'h', 'h', 'local', '{}', '{}', :t, :t)"), {"t": now})
-        conn.execute(text(
-            "INSERT INTO turns (session_id, turn_index, role, text, prompt_tokens,"
-            " completion_tokens, cost_usd, latency_ms, repaired, created_at) VALUES"
-            " ('s1', 0, 'customer', 'Old line.', 0, 0, 0, 0, true, :t)"), {"t": now})
+        conn.execute(
+            text(
+                "INSERT INTO sessions (id, trainee_id, persona_id, difficulty, seed, persona_hash,"
+                " prompt_hash, provider, models, state, created_at, updated_at) VALUES ('s1', 1,"
+                " 'p', 'standard', 0, 'h', 'h', 'local', '{}', '{}', :t, :t)"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO turns (session_id, turn_index, role, text, prompt_tokens,"
+                " completion_tokens, cost_usd, latency_ms, repaired, created_at) VALUES"
+                " ('s1', 0, 'customer', 'Old line.', 0, 0, 0, 0, true, :t)"
+            ),
+            {"t": now},
+        )
     with Store(db_url) as store:
         assert store.applied_migrations == [2, 3]
         old = store.list_turns("s1")[0]
         assert (old.text, old.repaired, old.problems) == ("Old line.", True, [])
-        new = store.add_turn("s1", NewTurn(role="customer", text="New.", repaired=True,
-                                           problems=["role_reversal", "too_long"]))
-        assert store.list_turns("s1")[1].problems == new.problems == [
-            "role_reversal", "too_long"]
+        new = store.add_turn(
+            "s1",
+            NewTurn(
+                role="customer", text="New.", repaired=True, problems=["role_reversal", "too_long"]
+            ),
+        )
+        assert store.list_turns("s1")[1].problems == new.problems == ["role_reversal", "too_long"]

@@ -20,9 +20,11 @@ from tests.app.conftest import ROOT, TIMEOUT, app_env  # noqa: F401  (fixture re
 from tests.fakes.openai_server import FakeOpenAIServer
 
 PASSWORD = "correct horse battery staple"
-CUSTOMER_LINES = ("When do I get my money back? Give me a date.",
-                  "What's the reference number?",
-                  "I'm still not happy about any of this.")
+CUSTOMER_LINES = (
+    "When do I get my money back? Give me a date.",
+    "What's the reference number?",
+    "I'm still not happy about any of this.",
+)
 
 
 def customer_responder(body: dict[str, Any]) -> str:
@@ -49,8 +51,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def studio_env(app_env: FakeOpenAIServer, dirs: dict[str, Path],  # noqa: F811
-               monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+def studio_env(
+    app_env: FakeOpenAIServer,  # noqa: F811
+    dirs: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, Path]:
     monkeypatch.setenv("HOTSEAT_TRAINER_PASSWORD", PASSWORD)
     app_env.responder = customer_responder
     return dirs
@@ -69,6 +74,9 @@ def make_page(studio_env: dict[str, Path]) -> Callable[..., AppTest]:
 
 
 def page_text(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "error", "warning", "success", "info")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "error", "warning", "success", "info")
+        for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts)

@@ -58,17 +58,26 @@ def test_password_sources_and_compare() -> None:
     assert password_matches("žluť", "žluť")
 
 
-@pytest.mark.parametrize(("failures", "wait"), [
-    (0, 0.0), (2, 0.0), (3, 2.0), (4, 4.0), (6, 16.0), (9, 60.0), (10, 900.0), (30, 900.0),
-])
+@pytest.mark.parametrize(
+    ("failures", "wait"),
+    [
+        (0, 0.0),
+        (2, 0.0),
+        (3, 2.0),
+        (4, 4.0),
+        (6, 16.0),
+        (9, 60.0),
+        (10, 900.0),
+        (30, 900.0),
+    ],
+)
 def test_waits_grow_then_lock(failures: int, wait: float) -> None:
     from hotseat.signin_limits import wait_after
 
     assert wait_after(failures) == wait
 
 
-def test_ten_wrong_passwords_lock_even_the_right_one_across_replicas(
-        make_page, tmp_path) -> None:
+def test_ten_wrong_passwords_lock_even_the_right_one_across_replicas(make_page, tmp_path) -> None:
     """Before: 30 wrong passwords in 13 s, no delay, then the right one worked at once.
     The count lives in the database, so a second app process (a replica) sees it too."""
     import os

@@ -18,19 +18,26 @@ def test_session_rows_and_averages(store: Store) -> None:
     fill(store)
     rows = cohort.session_rows(store)
     assert [(r["trainee"], r["scenario"], r["empathy"], r["empowerment"]) for r in rows] == [
-        ("Ana", "double-charge", 3.0, 3.0), ("Ana", "card-fraud", 0.0, 0.0),
-        ("Ben", "double-charge", 1.0, 0.5)]
+        ("Ana", "double-charge", 3.0, 3.0),
+        ("Ana", "card-fraud", 0.0, 0.0),
+        ("Ben", "double-charge", 1.0, 0.5),
+    ]
     assert rows[2]["anti_patterns"] == {"transfer": 2}
     by_scenario = {r["scenario"]: r for r in cohort.averages_by(rows, "scenario")}
-    assert by_scenario["double-charge"] == {"scenario": "double-charge", "sessions": 2,
-                                            "empathy": 2.0, "empowerment": 1.75,
-                                            "resolved": 0.5}
+    assert by_scenario["double-charge"] == {
+        "scenario": "double-charge",
+        "sessions": 2,
+        "empathy": 2.0,
+        "empowerment": 1.75,
+        "resolved": 0.5,
+    }
     assert by_scenario["card-fraud"]["sessions"] == 1
     by_trainee = {r["trainee"]: r for r in cohort.averages_by(rows, "trainee")}
     assert (by_trainee["Ana"]["empathy"], by_trainee["Ben"]["empowerment"]) == (1.5, 0.5)
     assert cohort.top_anti_patterns(rows) == [
         {"anti_pattern": "transfer", "replies": 3, "trainees": 2},
-        {"anti_pattern": "policy_wall", "replies": 1, "trainees": 1}]
+        {"anti_pattern": "policy_wall", "replies": 1, "trainees": 1},
+    ]
     trend = cohort.trend_rows(rows)
     assert {t["axis"] for t in trend} == {"empathy", "empowerment"}
     assert sum(t["sessions"] for t in trend if t["axis"] == "empathy") == 3
@@ -42,8 +49,10 @@ def test_csv_export(store: Store) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0]) == list(cohort.CSV_COLUMNS)
     assert [(r["trainee"], r["empowerment"], r["anti_patterns"]) for r in rows] == [
-        ("Ana", "3.0", ""), ("Ana", "0.0", "policy_wall:1;transfer:1"),
-        ("Ben", "0.5", "transfer:2")]
+        ("Ana", "3.0", ""),
+        ("Ana", "0.0", "policy_wall:1;transfer:1"),
+        ("Ben", "0.5", "transfer:2"),
+    ]
     assert rows[1]["outcome"] == "hangs_up" and rows[0]["replies"] == "2"
 
 
@@ -69,15 +78,27 @@ def _copy_turns(store: Store, parent_id: str, child_id: str, before: int) -> Non
 
 def test_branch_counts_only_from_its_branch_point(store: Store) -> None:
     fill(store)
-    parent = next(r for r in store.list_sessions() if r.trainee_name == "Ana"
-                  and r.persona_id == "double-charge")  # graded 4/4 (turn 1), 2/2 (turn 3)
+    parent = next(
+        r
+        for r in store.list_sessions()
+        if r.trainee_name == "Ana" and r.persona_id == "double-charge"
+    )  # graded 4/4 (turn 1), 2/2 (turn 3)
     branch = store.create_session(
-        trainee_id=parent.trainee_id, persona_id=parent.persona_id, difficulty="standard",
-        seed=0, persona_hash=parent.persona_hash, prompt_hash=parent.prompt_hash,
-        provider="test", models={}, parent_session_id=parent.id, branch_turn=3)
+        trainee_id=parent.trainee_id,
+        persona_id=parent.persona_id,
+        difficulty="standard",
+        seed=0,
+        persona_hash=parent.persona_hash,
+        prompt_hash=parent.prompt_hash,
+        provider="test",
+        models={},
+        parent_session_id=parent.id,
+        branch_turn=3,
+    )
     _copy_turns(store, parent.id, branch.id, 3)  # turns 0-2, with the 4/4 reply
-    store.add_turn(branch.id, NewTurn(role="agent", text="other reply",
-                                      grade=grade(0, 1, "policy_wall")))
+    store.add_turn(
+        branch.id, NewTurn(role="agent", text="other reply", grade=grade(0, 1, "policy_wall"))
+    )
     rows = cohort.session_rows(store)
     row = next(r for r in rows if r["session"] == branch.id)
     assert (row["replies"], row["empathy"], row["empowerment"]) == (1, 0.0, 1.0)
@@ -85,20 +106,36 @@ def test_branch_counts_only_from_its_branch_point(store: Store) -> None:
     by_scenario = {r["scenario"]: r for r in cohort.averages_by(rows, "scenario")}
     # (3 + 1 + 0) / 3, not (3 + 1 + 2) / 3 as when the copied 4/4 counted again.
     assert by_scenario["double-charge"]["empathy"] == 1.33
-    assert cohort.top_anti_patterns(rows)[1] == {"anti_pattern": "policy_wall", "replies": 2,
-                                                 "trainees": 1}
+    assert cohort.top_anti_patterns(rows)[1] == {
+        "anti_pattern": "policy_wall",
+        "replies": 2,
+        "trainees": 1,
+    }
     # A branch whose own reply has no grade yet is not a graded session.
     empty = store.create_session(
-        trainee_id=parent.trainee_id, persona_id=parent.persona_id, difficulty="standard",
-        seed=0, persona_hash=parent.persona_hash, prompt_hash=parent.prompt_hash,
-        provider="test", models={}, parent_session_id=parent.id, branch_turn=3)
+        trainee_id=parent.trainee_id,
+        persona_id=parent.persona_id,
+        difficulty="standard",
+        seed=0,
+        persona_hash=parent.persona_hash,
+        prompt_hash=parent.prompt_hash,
+        provider="test",
+        models={},
+        parent_session_id=parent.id,
+        branch_turn=3,
+    )
     _copy_turns(store, parent.id, empty.id, 3)
     assert empty.id not in {r["session"] for r in cohort.session_rows(store)}
 
 
 def test_engine_branch_is_counted_from_its_branch_point(studio_env, store: Store) -> None:
-    engine = Engine(load_settings(), store, OfflineEvaluator(),
-                    personas_dir=studio_env["personas"], prompts_dir=studio_env["prompts"])
+    engine = Engine(
+        load_settings(),
+        store,
+        OfflineEvaluator(),
+        personas_dir=studio_env["personas"],
+        prompts_dir=studio_env["prompts"],
+    )
     sid = engine.start("Ana", "double-charge").session_id
     for reply in (GOOD_REPLY, BAD_REPLY):
         engine.submit(sid, reply)
@@ -115,12 +152,23 @@ def test_engine_branch_is_counted_from_its_branch_point(studio_env, store: Store
 def test_cohort_page_says_how_branches_count(make_page, tmp_path) -> None:
     with Store(f"sqlite:///{tmp_path / 'app.db'}") as s:
         fill(s)
-        parent = next(r for r in s.list_sessions() if r.trainee_name == "Ben"
-                      and r.persona_id == "double-charge")
+        parent = next(
+            r
+            for r in s.list_sessions()
+            if r.trainee_name == "Ben" and r.persona_id == "double-charge"
+        )
         branch = s.create_session(
-            trainee_id=parent.trainee_id, persona_id=parent.persona_id, difficulty="standard",
-            seed=0, persona_hash=parent.persona_hash, prompt_hash=parent.prompt_hash,
-            provider="test", models={}, parent_session_id=parent.id, branch_turn=3)
+            trainee_id=parent.trainee_id,
+            persona_id=parent.persona_id,
+            difficulty="standard",
+            seed=0,
+            persona_hash=parent.persona_hash,
+            prompt_hash=parent.prompt_hash,
+            provider="test",
+            models={},
+            parent_session_id=parent.id,
+            branch_turn=3,
+        )
         _copy_turns(s, parent.id, branch.id, 3)  # with Ben's graded 1/0 reply
         s.add_turn(branch.id, NewTurn(role="agent", text="better", grade=grade(4, 4)))
     at = make_page("pages/5_Cohort.py", signed_in=True)

@@ -19,8 +19,13 @@ GOOD = "I can hear how stressful this is. I will refund the duplicate charge tod
 
 
 def _engine(settings: Settings, store: Store, dirs: dict[str, Path]) -> Engine:
-    return Engine(settings, store, OfflineEvaluator(),
-                  personas_dir=dirs["personas"], prompts_dir=dirs["prompts"])
+    return Engine(
+        settings,
+        store,
+        OfflineEvaluator(),
+        personas_dir=dirs["personas"],
+        prompts_dir=dirs["prompts"],
+    )
 
 
 @pytest.fixture
@@ -28,8 +33,9 @@ def engine(studio_env: dict[str, Path], store: Store) -> Engine:
     return _engine(load_settings(), store, studio_env)
 
 
-def test_card_versions_are_matched_through_the_effective_card(engine: Engine, store: Store,
-                                                              dirs: dict[str, Path]) -> None:
+def test_card_versions_are_matched_through_the_effective_card(
+    engine: Engine, store: Store, dirs: dict[str, Path]
+) -> None:
     doc = Doc("persona", CARD, dirs["personas"])
     other = engine.start("Ana", "card-fraud").session_id  # a card never saved in the studio
     before = engine.start("Ana", CARD).session_id  # the file as shipped
@@ -47,8 +53,10 @@ def test_card_versions_are_matched_through_the_effective_card(engine: Engine, st
     v1, v2, v3 = numbered(store, "persona", CARD)
     assert v1.record.content == original and v3.label.startswith("v3 · ")
     lineage = Lineage(store, dirs["personas"])
-    label = {sid: lineage.card_label(store.get_session(sid))
-             for sid in (other, before, after, after_hard, commented, outside)}
+    label = {
+        sid: lineage.card_label(store.get_session(sid))
+        for sid in (other, before, after, after_hard, commented, outside)
+    }
     assert label[before] == v1.label  # v1 was saved after this session: still its version
     assert label[after] == label[after_hard] == v2.label
     assert label[commented] == v3.label
@@ -57,12 +65,17 @@ def test_card_versions_are_matched_through_the_effective_card(engine: Engine, st
 
     rows = usage_rows(store, "persona", CARD, dirs["personas"])
     assert [(r["version"], r["sessions"], r["trainees"]) for r in rows] == [
-        ("v3", 1, 1), ("v2", 2, 1), ("v1", 1, 1), (OUTSIDE, 1, 1)]
+        ("v3", 1, 1),
+        ("v2", 2, 1),
+        ("v1", 1, 1),
+        (OUTSIDE, 1, 1),
+    ]
     assert rows[0]["hash"] == v3.record.content_hash[:10]
 
 
 def test_prompt_versions_are_matched_inside_the_sessions_prompt_set(
-        engine: Engine, store: Store, dirs: dict[str, Path]) -> None:
+    engine: Engine, store: Store, dirs: dict[str, Path]
+) -> None:
     doc = Doc("prompt", "customer_turn.md", dirs["prompts"])
     first = engine.start("Ana", CARD).session_id
     assert save_new_version(store, doc, doc.read() + "\nStay in character.\n").ok
@@ -77,8 +90,9 @@ def test_prompt_versions_are_matched_inside_the_sessions_prompt_set(
     assert usage_rows(store, "prompt", "judge.md", dirs["personas"]) == []
 
 
-def test_cohort_and_studio_show_the_version_each_session_used(make_page, studio_env,
-                                                               tmp_path) -> None:
+def test_cohort_and_studio_show_the_version_each_session_used(
+    make_page, studio_env, tmp_path
+) -> None:
     with Store(f"sqlite:///{tmp_path / 'app.db'}") as s:  # the app's database (app_env)
         engine = _engine(load_settings(), s, studio_env)
         doc = Doc("persona", CARD, studio_env["personas"])
@@ -108,8 +122,9 @@ def test_cohort_and_studio_show_the_version_each_session_used(make_page, studio_
     assert usage["sessions"].tolist() == [1, 0, 1]
 
 
-def test_cohort_rows_name_the_studio_version(engine: Engine, store: Store,
-                                             dirs: dict[str, Path]) -> None:
+def test_cohort_rows_name_the_studio_version(
+    engine: Engine, store: Store, dirs: dict[str, Path]
+) -> None:
     sid = engine.start("Ana", CARD).session_id
     engine.submit(sid, GOOD)
     rows = cohort.session_rows(store, dirs["personas"])

@@ -29,8 +29,9 @@ def _said_to_model(requests: list[dict]) -> str:
     return "\n".join(json.dumps(r.get("messages", [])) for r in requests)
 
 
-def test_invalid_yaml_prompt_edit_keeps_the_previous_version(make_page, studio_env,
-                                                             tmp_path) -> None:
+def test_invalid_yaml_prompt_edit_keeps_the_previous_version(
+    make_page, studio_env, tmp_path
+) -> None:
     name = "customer_parts.yaml"
     path = studio_env["prompts"] / name
     original = path.read_text(encoding="utf-8")
@@ -40,9 +41,10 @@ def test_invalid_yaml_prompt_edit_keeps_the_previous_version(make_page, studio_e
     at.text_area(key=editor).input(saved).run()
     at.button(key=f"save-prompt-{name}").click().run()
     assert any("Published as version" in s.value for s in at.success)
-    broken = saved.replace("nothing_fired: nothing in particular",
-                           "nothing_fired: nothing: in particular")
-    line = broken[:broken.find("nothing_fired:")].count("\n") + 1
+    broken = saved.replace(
+        "nothing_fired: nothing in particular", "nothing_fired: nothing: in particular"
+    )
+    line = broken[: broken.find("nothing_fired:")].count("\n") + 1
     at.text_area(key=editor).input(broken).run()
     assert not at.exception
     errors = unescape("\n".join(e.value for e in at.error))
@@ -74,7 +76,8 @@ def test_preview_chat_uses_the_edited_customer_prompt(make_page, studio_env, app
     at.selectbox(key="studio_trial_card").select(CARD).run()
     at.text_area(key=f"text-prompt-{name}").input(published + MARKER + "\n").run()
     at.text_input(key=f"preview-reply-prompt-{name}").input(
-        "I can hear how stressful this is. I will refund the duplicate charge now.")
+        "I can hear how stressful this is. I will refund the duplicate charge now."
+    )
     app_env.reset()
     at.button(key=f"preview-send-prompt-{name}").click().run()
     assert not at.exception and not at.error

@@ -37,8 +37,7 @@ def test_invalid_edit_shows_line_and_keeps_the_file(make_page, studio_env, tmp_p
         assert history(s, Doc("persona", CARD, studio_env["personas"])) == []
 
 
-def test_valid_edit_saves_a_new_version_and_keeps_the_old(make_page, studio_env,
-                                                          tmp_path) -> None:
+def test_valid_edit_saves_a_new_version_and_keeps_the_old(make_page, studio_env, tmp_path) -> None:
     path = studio_env["personas"] / f"{CARD}.yaml"
     before = path.read_text(encoding="utf-8")
     after = before.replace("  intensity: 4", "  intensity: 5")
@@ -67,7 +66,8 @@ def test_preview_chat_against_the_edited_card(make_page, studio_env) -> None:
     text = at.text_area(key=EDITOR).value
     at.text_area(key=EDITOR).input(text.replace("Dana Whitfield", "Dana Preview")).run()
     at.text_input(key=f"preview-reply-persona-{CARD}").input(
-        "I can hear how stressful this is. I will refund the duplicate charge now.")
+        "I can hear how stressful this is. I will refund the duplicate charge now."
+    )
     at.button(key=f"preview-send-persona-{CARD}").click().run()
     assert not at.exception
     said = [m.markdown[0].value for m in at.chat_message if m.markdown]
@@ -85,10 +85,17 @@ def test_ab_view_shows_both_versions_numbers(make_page, studio_env, tmp_path) ->
     settings = load_settings()
     runs = {}
     for name, text in (("old", old), ("new", new)):
-        runs[name] = realism.realism_check(CARD, text, settings, studio_env["runs"],
-                                           studio_env["personas"],
-                                           prompts_dir=studio_env["prompts"],
-                                           bots=("dismissive", "ideal"), seeds=1, turns=3)
+        runs[name] = realism.realism_check(
+            CARD,
+            text,
+            settings,
+            studio_env["runs"],
+            studio_env["personas"],
+            prompts_dir=studio_env["prompts"],
+            bots=("dismissive", "ideal"),
+            seeds=1,
+            turns=3,
+        )
     at = _open(make_page)
     table = at.table[-1].value
     assert list(table.columns)[1].startswith("A · ") and list(table.columns)[2].startswith("B · ")
@@ -98,8 +105,10 @@ def test_ab_view_shows_both_versions_numbers(make_page, studio_env, tmp_path) ->
     assert conv.iloc[1] == conv.iloc[2] == "2"
     expected = {n: realism.key_numbers(r.summary) for n, r in runs.items()}
     row = table[table["metric"] == "dismissive: walked away"].iloc[0]
-    assert {row.iloc[1], row.iloc[2]} <= {expected["old"]["dismissive: walked away"],
-                                          expected["new"]["dismissive: walked away"]}
+    assert {row.iloc[1], row.iloc[2]} <= {
+        expected["old"]["dismissive: walked away"],
+        expected["new"]["dismissive: walked away"],
+    }
     # The realism tab shows the chosen version's numbers after a run.
     assert realism.load_run(studio_env["runs"], CARD, new) is not None
     assert isinstance(Path(runs["new"].report_html), Path) and runs["new"].report_html.is_file()
@@ -117,8 +126,11 @@ def test_run_realism_check_from_the_page(make_page, studio_env) -> None:
     # The report itself is on the page, charts included, and can still be downloaded.
     html = report_in_page(at)
     assert "<svg" in html and 'data-metric="check/ideal_resolves">' in html
-    run = realism.load_run(studio_env["runs"], CARD, (studio_env["personas"] / f"{CARD}.yaml")
-                           .read_text(encoding="utf-8"))
+    run = realism.load_run(
+        studio_env["runs"],
+        CARD,
+        (studio_env["personas"] / f"{CARD}.yaml").read_text(encoding="utf-8"),
+    )
     assert run is not None and html == run.report_html.read_text(encoding="utf-8")
     assert len(at.get("download_button")) == 1
 
@@ -131,8 +143,7 @@ def report_in_page(at) -> str:
     return base64.b64decode(src.removeprefix("data:text/html;base64,")).decode("utf-8")
 
 
-def test_invalid_yaml_card_edit_keeps_the_previous_version(make_page, studio_env,
-                                                           tmp_path) -> None:
+def test_invalid_yaml_card_edit_keeps_the_previous_version(make_page, studio_env, tmp_path) -> None:
     path = studio_env["personas"] / f"{CARD}.yaml"
     original = path.read_text(encoding="utf-8")
     saved = original.replace("  intensity: 4", "  intensity: 5")

@@ -27,12 +27,15 @@ def test_valid_card_has_no_problems(dirs: dict[str, Path]) -> None:
     assert card_problems(doc.name, doc.read(), dirs["personas"]) == []
 
 
-@pytest.mark.parametrize(("edit", "line", "field"), [
-    (lambda t: t.replace("  intensity: 4", "  intensity: 9"), 16, "voice.intensity"),
-    (lambda t: t.replace("archetype: angry", "archetype: angry: oops"), 5, "(yaml)"),
-    (lambda t: t.replace("name: Dana Whitfield", "nmae: Dana Whitfield"), 4, "nmae"),
-    (lambda t: t.replace("id: double-charge", "id: other"), 3, "id"),
-])
+@pytest.mark.parametrize(
+    ("edit", "line", "field"),
+    [
+        (lambda t: t.replace("  intensity: 4", "  intensity: 9"), 16, "voice.intensity"),
+        (lambda t: t.replace("archetype: angry", "archetype: angry: oops"), 5, "(yaml)"),
+        (lambda t: t.replace("name: Dana Whitfield", "nmae: Dana Whitfield"), 4, "nmae"),
+        (lambda t: t.replace("id: double-charge", "id: other"), 3, "id"),
+    ],
+)
 def test_invalid_edit_names_the_line(dirs: dict[str, Path], edit, line: int, field: str) -> None:
     doc = _card(dirs)
     problems = card_problems(doc.name, edit(doc.read()), dirs["personas"])
@@ -92,8 +95,9 @@ def test_prompt_yaml_error_has_line(dirs: dict[str, Path]) -> None:
     assert problems and problems[0].field == "(yaml)" and problems[0].line > 1
 
 
-def test_invalid_hand_edit_on_disk_is_kept_before_publishing(dirs: dict[str, Path],
-                                                           store: Store) -> None:
+def test_invalid_hand_edit_on_disk_is_kept_before_publishing(
+    dirs: dict[str, Path], store: Store
+) -> None:
     doc = _card(dirs)
     good = doc.read()
     broken = good.replace("archetype: angry", "archetype: angry: oops")
