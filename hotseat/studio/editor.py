@@ -29,7 +29,7 @@ from hotseat.studio.versions import (
     unified_diff,
     version_label,
 )
-from hotseat.ui.format import escape_markdown, mood_levels
+from hotseat.ui.format import error_text, escape_markdown, mood_levels
 
 PUBLISHED = "published file"
 EDITING = "text in the editor"
@@ -158,7 +158,7 @@ def preview(doc: Doc, text: str, settings: Settings, card_id: str | None = None)
             if engine.view(sid).awaiting == "customer":
                 engine.say_customer(sid)
         except HotseatError as exc:
-            st.error(f"{exc.message} {exc.hint}".strip())
+            st.error(error_text(exc))
     view = engine.view(sid)
     for turn in view.transcript:
         with st.chat_message("assistant" if turn.role == "customer" else "user"):
@@ -217,7 +217,7 @@ def realism_panel(
                     prompt_edits=t.prompt_edits,
                 )
         except HotseatError as exc:
-            st.error(f"{exc.message} {exc.hint}".strip())
+            st.error(error_text(exc))
     if run is not None:
         _show_run(run)
     elif choices[label]:

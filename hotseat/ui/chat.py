@@ -134,7 +134,7 @@ def _customer_turn(engine: Engine, view: SessionView) -> None:
         try:
             st.write_stream(_escaped(engine.stream_customer(view.session_id)))
         except (ProviderError, InputError) as exc:  # InputError: context too long, locally
-            failed[view.session_id] = f"{exc.message} {exc.hint}".strip()
+            failed[view.session_id] = str(exc)
     st.rerun()
 
 

@@ -124,10 +124,6 @@ def public_message(text: str) -> str:
 
 
 def error_text(exc: Exception, lead: str = "") -> str:
-    """A HotseatError (or any error) as a page shows it: `lead`, the message, the hint."""
-    message = (
-        str(exc)
-        if not hasattr(exc, "message")
-        else f"{exc.message} {getattr(exc, 'hint', '') or ''}".strip()
-    )
-    return public_message(f"{lead}{message}")
+    """An error as a page shows it: `lead`, then its text (a HotseatError's str() is its
+    message and hint), internals masked and escaped."""
+    return public_message(f"{lead}{exc}")
