@@ -38,6 +38,7 @@ from hotseat.errors import InputError
 from hotseat.personas import DEFAULT_PERSONAS_DIR, Card, card_content, get_card
 from hotseat.settings import Settings
 from hotseat.store import NewTurn, SessionRecord, Store, TurnRecord
+from hotseat.store.branching import branch_session
 
 MAX_REPLY_CHARS = 4000
 GRADE_HISTORY_TURNS = 8  # context the evaluator sees; the grade is about the last reply
@@ -301,23 +302,16 @@ class Engine:
                 hint=f"Branch from one of the agent turns {agent_turns}.",
             )
         card = self._card(parent)
-        child = self.store.create_session(
-            trainee_id=parent.trainee_id,
-            persona_id=parent.persona_id,
-            difficulty=parent.difficulty,
-            seed=parent.seed,
-            persona_hash=parent.persona_hash,
-            prompt_hash=parent.prompt_hash,
-            provider=parent.provider,
-            models=parent.models,
-            parent_session_id=parent.id,
-            branch_turn=turn_index,
-        )
         kept = [t for t in turns if t.index < turn_index]
-        for t in kept:
-            copy = NewTurn(**t.model_dump(include=set(NewTurn.model_fields)))
-            self.store.add_turn(child.id, copy)
-        self._save_state(child.id, replay(card, kept))
+        state = replay(card, kept)
+        # One transaction: a crash leaves either no branch or a whole one.
+        child = branch_session(
+            self.store,
+            parent.id,
+            turn_index,
+            mood=mood_numbers(state.mood),
+            state=state.model_dump(mode="json"),
+        )
         self.submit(child.id, text)
         return child.id
 
