@@ -37,10 +37,8 @@ def make_evaluator(
 
     try:
         llm_coach = LLMCoach(chat_model("coach", settings)) if coach else None
-        # Reasoning comes before the scores, so the judge needs more room than the default.
-        judge = LLMJudge(
-            chat_model("judge", settings, max_tokens=1000), repeats=repeats, coach=llm_coach
-        )
+        # The judge's room to reason is its row in hotseat.settings.ROLE_DEFAULTS.
+        judge = LLMJudge(chat_model("judge", settings), repeats=repeats, coach=llm_coach)
     except (ConfigError, WeightsError) as exc:
         if name != "combined":
             raise

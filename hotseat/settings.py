@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
@@ -18,15 +18,25 @@ from hotseat.redact import mask_url
 
 ProviderName = Literal["auto", "openai", "azure", "compatible", "local"]
 Role = Literal["customer", "judge", "coach", "trainee"]
-ROLES: tuple[Role, ...] = ("customer", "judge", "coach", "trainee")
 
-# Current small, cheap defaults; the judge gets the stronger model because grades matter most.
-DEFAULT_MODELS: dict[str, str] = {
-    "customer": "gpt-4.1-mini",
-    "judge": "gpt-4.1",
-    "coach": "gpt-4.1-mini",
-    "trainee": "gpt-4.1-mini",
+
+class RoleDefaults(NamedTuple):
+    model: str  # on OpenAI; overridden by HOTSEAT_MODEL_<ROLE>
+    temperature: float
+    max_tokens: int
+
+
+# Every per-role setting, in one table. Small, cheap models except the judge: grades
+# matter most. The judge must be repeatable (temperature 0) and gets room to reason
+# before its scores; the customer needs some variety and speaks in short lines.
+ROLE_DEFAULTS: dict[Role, RoleDefaults] = {
+    "customer": RoleDefaults("gpt-4.1-mini", 0.8, 160),
+    "judge": RoleDefaults("gpt-4.1", 0.0, 1000),
+    "coach": RoleDefaults("gpt-4.1-mini", 0.4, 300),
+    "trainee": RoleDefaults("gpt-4.1-mini", 0.7, 200),
 }
+ROLES: tuple[Role, ...] = tuple(ROLE_DEFAULTS)
+DEFAULT_MODELS: dict[str, str] = {role: d.model for role, d in ROLE_DEFAULTS.items()}
 
 # Environment variable -> settings field. Several names may feed one field (first wins).
 ENV_FIELDS: dict[str, tuple[str, ...]] = {

@@ -188,3 +188,21 @@ def test_urls_with_credentials_are_masked_everywhere() -> None:
     shown = f"{s!r} {s.describe()}"
     assert "pw-in-query" not in shown and "proxy-secret" not in shown
     assert s.describe()["base_url"] == "https://user:***@proxy.example/v1"
+
+
+def test_every_role_setting_has_one_home(fake_openai) -> None:
+    """Model, temperature and max_tokens per role come from ROLE_DEFAULTS (the judge's
+    max_tokens was 600 in one file and 1000 in another)."""
+    from hotseat.llm import chat_model
+    from hotseat.settings import ROLE_DEFAULTS, ROLES
+
+    assert set(ROLES) == set(ROLE_DEFAULTS) == {"customer", "judge", "coach", "trainee"}
+    settings = load_settings(
+        environ={"HOTSEAT_BASE_URL": fake_openai.base_url, "HOTSEAT_API_KEY": "k"}
+    )
+    for role, defaults in ROLE_DEFAULTS.items():
+        fake_openai.script("ok")
+        chat_model(role, settings).invoke("Hi")
+        body = fake_openai.requests[-1]
+        assert body["temperature"] == defaults.temperature
+        assert body.get("max_tokens", body.get("max_completion_tokens")) == defaults.max_tokens

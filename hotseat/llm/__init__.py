@@ -14,19 +14,16 @@ from hotseat.errors import ConfigError
 from hotseat.llm.local_chat import LocalChatModel
 from hotseat.llm.openai_chat import HotseatAzureChatOpenAI, HotseatChatOpenAI
 from hotseat.llm.weights import known_models, resolve_weights
-from hotseat.settings import Settings
-
-# Sampling per role: the judge must be repeatable; the customer needs some variety.
-ROLE_TEMPERATURE = {"customer": 0.8, "judge": 0.0, "coach": 0.4, "trainee": 0.7}
-ROLE_MAX_TOKENS = {"customer": 160, "judge": 600, "coach": 300, "trainee": 200}
+from hotseat.settings import ROLE_DEFAULTS, Settings
 
 
 def chat_model(role: str, settings: Settings, **overrides: Any) -> BaseChatModel:
     """Return a chat model for `role`; raise ConfigError/WeightsError naming the setting."""
     model = settings.model_for(role)
+    defaults = ROLE_DEFAULTS[role]  # model_for has already refused an unknown role
     params: dict[str, Any] = {
-        "temperature": ROLE_TEMPERATURE.get(role, 0.7),
-        "max_tokens": ROLE_MAX_TOKENS.get(role, 256),
+        "temperature": defaults.temperature,
+        "max_tokens": defaults.max_tokens,
         **overrides,
     }
     provider = settings.resolved_provider
@@ -86,4 +83,4 @@ def _local(role: str, settings: Settings, params: dict[str, Any]) -> LocalChatMo
     )
 
 
-__all__ = ["chat_model", "ROLE_TEMPERATURE"]
+__all__ = ["chat_model"]
