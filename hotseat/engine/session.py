@@ -124,7 +124,8 @@ class Engine:
         )
         state = EngineState.fresh(card)
         state.exam = exam
-        # Scripted, not generated: small models open in the agent's voice (FACTS.md).
+        # Scripted, not generated: small models open in the agent's voice (measured: all three
+        # embedded models drifted into the agent's role with a plain system prompt).
         opening = _pick(card.lines.opening, seed)
         self._add_turn(
             session.id,

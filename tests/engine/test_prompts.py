@@ -33,7 +33,7 @@ def test_prompt_carries_mood_intent_and_the_wrapped_reply() -> None:
     msgs = _build()
     system, last = msgs[0].content, msgs[-1].content
     assert "Dana Whitfield" in system and "anger 8.0/10" in last and "furious" in last
-    assert '\nThe agent says: "I hear you."' in last  # the wrapper FACTS.md found keeps roles
+    assert '\nThe agent says: "I hear you."' in last  # the wrapper that kept the 1.5B model in role
     assert "Reply as Dana Whitfield, the angry customer" in last
     assert "Vent." in last
 
