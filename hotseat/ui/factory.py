@@ -19,7 +19,7 @@ from hotseat.engine import Engine
 from hotseat.personas import DIFFICULTIES, load_catalog
 from hotseat.settings import Settings, load_settings
 from hotseat.store import Store
-from hotseat.studio.config import personas_dir, prompts_dir
+from hotseat.paths import personas_dir, prompts_dir
 
 
 def settings_key(settings: Settings) -> str:
