@@ -16,10 +16,10 @@ import streamlit as st
 
 from evaluators.offline import OfflineEvaluator
 from hotseat.engine import Engine
+from hotseat.paths import personas_dir, prompts_dir
 from hotseat.personas import DIFFICULTIES, load_catalog
 from hotseat.settings import Settings, load_settings
 from hotseat.store import Store
-from hotseat.paths import personas_dir, prompts_dir
 
 
 def settings_key(settings: Settings) -> str:
