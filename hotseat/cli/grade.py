@@ -22,13 +22,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TextIO
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from evaluators.factory import NAMES, make_evaluator
 from hotseat.batch_grade import MAX_META, Job, grade_stream, jobs, read_rows
 from hotseat.errors import InputError
+from hotseat.resumable import AppendLog, repair_torn_tail, replace_atomically
 from hotseat.settings import load_settings
 
 
@@ -98,10 +98,10 @@ def run(args: argparse.Namespace) -> int:
     done: set[tuple[object, int | None]] = set()
     ids = Counter[tuple[str, int | None]]()
     with ExitStack() as stack:
-        out: TextIO = sys.stdout
+        write = _stdout_row
         if args.out is not None:
             done = _resume(args.out)
-            out = stack.enter_context(_open_out(args.out))
+            write = _durable(args.out).append
         bar = _progress(stack)
         todo = (
             j
@@ -109,8 +109,7 @@ def run(args: argparse.Namespace) -> int:
             if not _is_done(j.row, j.id, j.turn, done) or j.error is not None
         )
         for result in grade_stream(evaluator, todo, concurrency=args.concurrency):
-            out.write(json.dumps(result, ensure_ascii=False) + "\n")
-            out.flush()  # stream: a reader (or a crash) sees every finished row
+            write(result)  # each row as it is ready: a reader (or a crash) sees it
             if "error" in result:
                 failed += 1
                 print(
@@ -167,9 +166,14 @@ def check_out_path(out: Path) -> None:
         )
 
 
-def _open_out(out: Path) -> TextIO:
+def _stdout_row(row: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _durable(out: Path) -> AppendLog:
     try:
-        return out.open("a", encoding="utf-8")
+        return AppendLog(out)
     except OSError as exc:
         raise InputError(
             f"--out {out} cannot be written ({exc.strerror}).", hint="Choose a writable location."
@@ -273,10 +277,7 @@ def _check_made_from(out: Path, made: MadeFrom) -> None:
                 hint=fix,
             )
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = meta.with_name(meta.name + ".tmp")
-    tmp.write_text(made.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, meta)  # atomic: a kill never leaves half a record
+    replace_atomically(meta, made.model_dump_json(indent=2) + "\n")
 
 
 def _resume(out: Path) -> set[tuple[object, int | None]]:
@@ -285,7 +286,7 @@ def _resume(out: Path) -> set[tuple[object, int | None]]:
     Error lines and a line torn by a kill are dropped (those rows are graded again), so
     rerunning after an interruption finishes the job without duplicates.
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
+    repair_torn_tail(out)
     if not out.is_file():
         return set()
     kept: list[str] = []
@@ -299,7 +300,7 @@ def _resume(out: Path) -> set[tuple[object, int | None]]:
             kept.append(line)
             key = record["row"] if isinstance(record.get("row"), int) else ("id", str(record["id"]))
             done.add((key, record.get("turn")))
-    out.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+    replace_atomically(out, "".join(f"{line}\n" for line in kept))
     if done:
         print(f"hotseat grade: resuming, {len(done)} already graded in {out}", file=sys.stderr)
     return done

@@ -15,7 +15,8 @@ from hotseat.errors import InputError
 from hotseat.report.grading import grade_files, is_grade_row, summarise_grades
 from hotseat.report.page import grading_page, simulate_page
 from hotseat.report.summary import summarise
-from hotseat.simulate.records import CONVERSATIONS, ERRORS, key_of, read_jsonl
+from hotseat.resumable import read_jsonl
+from hotseat.simulate.records import CONVERSATIONS, ERRORS, key_of
 
 REPORT_HTML = "report.html"
 SUMMARY_JSON = "summary.json"

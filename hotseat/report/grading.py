@@ -10,7 +10,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from hotseat.simulate.records import read_jsonl
+from hotseat.resumable import read_jsonl
 
 
 def is_grade_row(row: dict[str, Any]) -> bool:

@@ -1,15 +1,13 @@
 """What a simulate run writes: one JSON object per finished conversation, appended durably.
 
 `conversations.jsonl` is the run's result and its resume point: a conversation is done
-exactly when its line is in the file. Lines are appended under a lock, flushed and
-fsynced; a line torn by a kill is cut off on the next open (that conversation reruns).
+exactly when its line is in the file. The writing (an atomic spec, fsynced appends, a
+torn tail cut on reopening) is hotseat.resumable's, shared with `hotseat grade`.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from hotseat.errors import InputError
+from hotseat.resumable import AppendLog, read_jsonl, replace_atomically
 
 CONVERSATIONS = "conversations.jsonl"
 ERRORS = "errors.jsonl"
@@ -79,56 +78,6 @@ def key_of(row: dict[str, Any]) -> tuple[str, str, int, str] | None:
         return None
 
 
-def repair_torn_tail(path: Path) -> int:
-    """Cut a partial last line (a kill mid-write); returns the bytes removed."""
-    if not path.exists():
-        return 0
-    with path.open("rb+") as fh:
-        fh.seek(0, os.SEEK_END)
-        size = fh.tell()
-        if size == 0:
-            return 0
-        fh.seek(size - 1)
-        if fh.read(1) == b"\n":
-            return 0
-        # Walk back to the previous newline; everything after it is the torn line.
-        pos = size - 1
-        chunk = 4096
-        while pos > 0:
-            start = max(0, pos - chunk)
-            fh.seek(start)
-            data = fh.read(pos - start)
-            nl = data.rfind(b"\n")
-            if nl >= 0:
-                keep = start + nl + 1
-                break
-            pos = start
-        else:
-            keep = 0
-        fh.truncate(keep)
-        fh.flush()
-        os.fsync(fh.fileno())
-        return size - keep
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every complete JSON object in `path`; a torn or broken line is skipped."""
-    if not path.exists():
-        return []
-    rows = []
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(row, dict):
-                rows.append(row)
-    return rows
-
-
 class ResultFiles:
     """The run folder: finished keys, durable appends of results and errors."""
 
@@ -137,9 +86,9 @@ class ResultFiles:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.conversations = self.dir / CONVERSATIONS
         self.errors = self.dir / ERRORS
-        self.repaired_bytes = repair_torn_tail(self.conversations)
-        repair_torn_tail(self.errors)
-        self._lock = threading.Lock()
+        self._results = AppendLog(self.conversations)
+        self._errors = AppendLog(self.errors)
+        self.repaired_bytes = self._results.repaired_bytes
         self.finished: set[tuple[str, str, int, str]] = set()
         for row in read_jsonl(self.conversations):
             key = key_of(row)
@@ -165,13 +114,13 @@ class ResultFiles:
                     hint="Use the same settings to resume, or another --out.",
                 )
             return
-        path.write_text(json.dumps(spec, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        replace_atomically(path, json.dumps(spec, indent=2, sort_keys=True) + "\n")
 
     def is_finished(self, key: JobKey) -> bool:
         return key.as_tuple() in self.finished
 
     def add_result(self, record: ConversationRecord) -> None:
-        self._append(self.conversations, record.model_dump(mode="json"))
+        self._results.append(record.model_dump(mode="json"))
         self.finished.add(record.as_tuple())
 
     def add_error(self, key: JobKey, exc: BaseException) -> dict[str, Any]:
@@ -181,12 +130,5 @@ class ResultFiles:
             "type": type(exc).__name__,
             "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
-        self._append(self.errors, row)
+        self._errors.append(row)
         return row
-
-    def _append(self, path: Path, row: dict[str, Any]) -> None:
-        line = json.dumps(row, ensure_ascii=False) + "\n"
-        with self._lock, path.open("a", encoding="utf-8") as fh:
-            fh.write(line)  # one write per line: a kill tears at most the last one
-            fh.flush()
-            os.fsync(fh.fileno())

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from hotseat.cli import main
-from hotseat.simulate.records import ResultFiles, repair_torn_tail
+from hotseat.resumable import repair_torn_tail
+from hotseat.simulate.records import ResultFiles
 from tests.conftest import ROOT
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.simulate.conftest import CUSTOMER_LINES, customer_responder
