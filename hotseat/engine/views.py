@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluators.grade import Grade
+from hotseat.analytics import exam_running
 from hotseat.engine.mood import EndState, Mood
 
 
@@ -67,7 +68,7 @@ class SessionView(_View):
     @property
     def grades_hidden(self) -> bool:
         """An exam still running: no page may show its grades yet."""
-        return self.exam and self.awaiting != "nobody"
+        return exam_running(self.exam, ended=self.awaiting == "nobody")
 
 
 class TurnOutcome(_View):

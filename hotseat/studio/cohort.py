@@ -14,6 +14,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from evaluators.grade import Grade
+from hotseat import analytics
 from hotseat.store import SessionRecord, Store
 from hotseat.studio import config
 from hotseat.studio.lineage import Lineage
@@ -36,17 +38,9 @@ CSV_COLUMNS = (
 )
 
 
-def _mean(values: list[Any]) -> float | None:
-    """Mean of the values that count (None, an empathy "n/a", is skipped)."""
-    real = [float(v) for v in values if v is not None]
-    return round(sum(real) / len(real), 2) if real else None
-
-
 def first_own_turn(rec: SessionRecord) -> int:
-    """Index of the session's first turn of its own: a branch's earlier turns are copies."""
-    if rec.parent_session_id is not None and rec.branch_turn is not None:
-        return rec.branch_turn
-    return 0
+    """Index of the session's first turn of its own (the rule is hotseat.analytics')."""
+    return analytics.first_own_turn(rec.parent_session_id, rec.branch_turn)
 
 
 def session_rows(store: Store, personas_dir: Path | None = None) -> list[dict[str, Any]]:
@@ -54,6 +48,8 @@ def session_rows(store: Store, personas_dir: Path | None = None) -> list[dict[st
     lineage = Lineage(store, personas_dir or config.personas_dir())
     rows = []
     for rec in sorted(store.list_sessions(), key=lambda r: (r.created_at, r.id)):
+        if analytics.exam_running(bool(rec.state.get("exam")), rec.end_state is not None):
+            continue  # an exam still running shows no grades, here as on Progress
         start = first_own_turn(rec)
         grades = [
             t.grade
@@ -70,11 +66,7 @@ def session_rows(store: Store, personas_dir: Path | None = None) -> list[dict[st
                 "scenario": rec.persona_id,
                 "difficulty": rec.difficulty,
                 "outcome": rec.end_state or "in progress",
-                "replies": len(grades),
-                "empathy": _mean(
-                    [g["empathy"] for g in grades if g.get("empathy_called_for", True)]
-                ),
-                "empowerment": _mean([g["empowerment"] for g in grades]),
+                **analytics.session_figures([Grade.model_validate(g) for g in grades]),
                 "anti_patterns": dict(sorted(anti.items())),
                 # The effective card's hash, and the studio version it came from.
                 "persona_version": rec.persona_hash[:10],
@@ -95,7 +87,7 @@ def averages_by(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]
         {
             column: name,
             "sessions": len(rs),
-            **{axis: _mean([r[axis] for r in rs]) for axis in AXES},
+            **{axis: analytics.mean([r[axis] for r in rs]) for axis in AXES},
             "resolved": round(sum(r["outcome"] == "resolved" for r in rs) / len(rs), 2),
         }
         for name, rs in sorted(groups.items())
@@ -112,7 +104,7 @@ def version_averages(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "scenario": scenario,
             "studio_version": version,
             "sessions": len(rs),
-            **{axis: _mean([r[axis] for r in rs]) for axis in AXES},
+            **{axis: analytics.mean([r[axis] for r in rs]) for axis in AXES},
         }
         for (scenario, version), rs in sorted(groups.items())
     ]
@@ -134,7 +126,12 @@ def trend_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in rows:
         days[r["started"].date().isoformat()].append(r)
     out = [
-        {"day": day, "axis": axis, "score": _mean([r[axis] for r in rs]), "sessions": len(rs)}
+        {
+            "day": day,
+            "axis": axis,
+            "score": analytics.mean([r[axis] for r in rs]),
+            "sessions": len(rs),
+        }
         for day, rs in sorted(days.items())
         for axis in AXES
     ]

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from evaluators.grade import TECHNIQUES
+from hotseat import analytics
 from hotseat.engine import SessionView, TurnView
 from hotseat.engine.mood import empathy_level
 
@@ -35,9 +36,7 @@ def _total(t: TurnView) -> int:
 
 def mean_empathy(graded: list[TurnView]) -> float | None:
     """Mean over the replies where empathy was called for (None when it never was)."""
-    counted = [t.grade.counted_empathy for t in graded if t.grade]
-    scores = [c for c in counted if c is not None]
-    return sum(scores) / len(scores) if scores else None
+    return analytics.mean([t.grade.counted_empathy for t in graded if t.grade])
 
 
 def score_rows(view: SessionView) -> list[dict[str, object]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from hotseat.analytics import exam_running
 from hotseat.engine import SessionView
 
 PARAM = "exam"
@@ -31,7 +32,7 @@ def url_params(on: bool) -> dict[str, str]:
 
 
 def locked(view: SessionView, on: bool) -> bool:
-    return on and view.awaiting != "nobody"
+    return exam_running(on, ended=view.awaiting == "nobody")
 
 
 def is_on(view: SessionView) -> bool:

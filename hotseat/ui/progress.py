@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from hotseat.analytics import first_own_turn, mean, session_figures
 from hotseat.engine import Engine
-from hotseat.ui.debrief import graded_turns, mean_empathy
+from hotseat.ui.debrief import graded_turns
 
 
 def session_rows(engine: Engine, trainee_name: str) -> list[dict[str, object]]:
@@ -19,7 +20,7 @@ def session_rows(engine: Engine, trainee_name: str) -> list[dict[str, object]]:
         return []
     rows = []
     for rec in reversed(engine.store.list_sessions(trainee.id)):
-        own_from = (rec.branch_turn or 0) if rec.parent_session_id else 0
+        own_from = first_own_turn(rec.parent_session_id, rec.branch_turn)
         view = engine.view(rec.id)
         if view.grades_hidden:
             continue  # an exam still running: its grades show only once it ends
@@ -34,16 +35,10 @@ def session_rows(engine: Engine, trainee_name: str) -> list[dict[str, object]]:
                 "difficulty": rec.difficulty,
                 "outcome": rec.end_state or "in progress",
                 "branch_of": rec.parent_session_id or "",
-                "replies": len(graded),
-                "empathy": _round(mean_empathy(graded)),
-                "empowerment": round(sum(t.grade.empowerment for t in graded) / len(graded), 2),
+                **session_figures([t.grade for t in graded if t.grade]),
             }
         )
     return rows
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
 
 
 def trend_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -69,9 +64,7 @@ def scenario_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     out = []
     for name, rs in sorted(by.items()):
         for axis in ("empathy", "empowerment"):
-            values = [float(r[axis]) for r in rs if r[axis] is not None]
-            if values:
-                out.append(
-                    {"scenario": name, "axis": axis, "score": round(sum(values) / len(values), 2)}
-                )
+            score = mean([r[axis] for r in rs])
+            if score is not None:
+                out.append({"scenario": name, "axis": axis, "score": score})
     return out

@@ -179,3 +179,14 @@ def test_cohort_page_says_how_branches_count(make_page, tmp_path) -> None:
     by_trainee = at.dataframe[1].value
     # Ana; Ben: 1.0 and the branch's own 4.0 (1.75 when the copied 1/0 reply counted again)
     assert by_trainee["empathy"].tolist() == [1.5, 2.5]
+
+
+def test_cohort_and_progress_share_the_exam_rule(studio_env, store: Store) -> None:
+    """Before: Progress hid an exam still running, Cohort showed its grades."""
+    engine = Engine(load_settings(), store, OfflineEvaluator())
+    view = engine.start("Eve", "double-charge", exam=True)
+    engine.submit(view.session_id, GOOD_REPLY)
+    assert engine.view(view.session_id).grades_hidden
+    assert view.session_id not in {r["session"] for r in cohort.session_rows(store)}
+    store.update_session(view.session_id, end_state="resolved")
+    assert view.session_id in {r["session"] for r in cohort.session_rows(store)}
