@@ -37,7 +37,7 @@ from hotseat.engine.voice import SpokenLine, speak
 from hotseat.errors import InputError
 from hotseat.personas import DEFAULT_PERSONAS_DIR, Card, card_content, get_card
 from hotseat.settings import Settings
-from hotseat.store import NewTurn, SessionRecord, Store, TurnRecord
+from hotseat.store import NewSession, NewTurn, SessionRecord, Store, TurnRecord
 from hotseat.store.branching import branch_session
 
 MAX_REPLY_CHARS = 4000
@@ -113,14 +113,16 @@ class Engine:
         prompt_hash = self.store.save_version("prompt", "customer", prompts.content)
         trainee = self.store.get_or_create_trainee(trainee_name)
         session = self.store.create_session(
-            trainee_id=trainee.id,
-            persona_id=card.id,
-            difficulty=difficulty,
-            seed=seed,
-            persona_hash=persona_hash,
-            prompt_hash=prompt_hash,
-            provider=self.settings.resolved_provider,
-            models={"customer": self.model_name, "evaluator": self.evaluator.name},
+            NewSession(
+                trainee_id=trainee.id,
+                persona_id=card.id,
+                difficulty=difficulty,
+                seed=seed,
+                persona_hash=persona_hash,
+                prompt_hash=prompt_hash,
+                provider=self.settings.resolved_provider,
+                models={"customer": self.model_name, "evaluator": self.evaluator.name},
+            )
         )
         state = EngineState.fresh(card)
         state.exam = exam

@@ -2,6 +2,7 @@
 
 from hotseat.store.errors import SessionConflict, StoreError
 from hotseat.store.records import (
+    NewSession,
     NewTurn,
     SessionRecord,
     TraineeRecord,
@@ -11,6 +12,7 @@ from hotseat.store.records import (
 from hotseat.store.store import Store
 
 __all__ = [
+    "NewSession",
     "NewTurn",
     "SessionConflict",
     "SessionRecord",

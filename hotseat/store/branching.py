@@ -15,7 +15,7 @@ from sqlalchemy import select
 from hotseat.store.checks import check_json_document
 from hotseat.store.errors import StoreError
 from hotseat.store.models import SessionRow, TurnRow
-from hotseat.store.records import SessionRecord
+from hotseat.store.records import NewSession, SessionRecord
 from hotseat.store.store import Store
 from hotseat.store.types import utcnow
 
@@ -35,15 +35,8 @@ TURN_FIELDS = (
     "repaired",
     "problems",
 )
-SESSION_FIELDS = (
-    "trainee_id",
-    "persona_id",
-    "difficulty",
-    "seed",
-    "persona_hash",
-    "prompt_hash",
-    "provider",
-    "models",
+SESSION_FIELDS = tuple(
+    f for f in NewSession.model_fields if f not in ("parent_session_id", "branch_turn")
 )
 
 

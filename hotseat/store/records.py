@@ -56,10 +56,13 @@ class VersionRecord(_Record):
     created_at: AwareDatetime
 
 
-class SessionRecord(_Record):
-    id: str
+class NewSession(_Record):
+    """What a session is made of: the one spelling of its fields, for the store, the engine
+    and branching (SessionRecord adds what the store gives it)."""
+
+    model_config = ConfigDict(strict=True)  # a seed of "3" is a bug, not a seed
+
     trainee_id: int
-    trainee_name: str
     persona_id: str
     difficulty: str
     seed: int
@@ -67,8 +70,15 @@ class SessionRecord(_Record):
     prompt_hash: str
     provider: str
     models: dict[str, str]
-    parent_session_id: str | None
-    branch_turn: int | None
+    parent_session_id: str | None = None
+    branch_turn: int | None = None
+
+
+class SessionRecord(NewSession):
+    model_config = ConfigDict(strict=False)
+
+    id: str
+    trainee_name: str
     end_state: str | None  # None while the conversation is running
     mood: dict[str, float] | None
     state: dict[str, Any]

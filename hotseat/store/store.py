@@ -16,7 +16,6 @@ from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,7 +25,6 @@ from hotseat.store.checks import check_json_document, check_name, check_text
 from hotseat.store.connect import create_store_engine, is_memory_sqlite
 from hotseat.store.convert import (
     check_kind,
-    explain,
     insert_ignore,
     session_record,
     trainee_record,
@@ -39,6 +37,7 @@ from hotseat.store.errors import SessionConflict, StoreError
 from hotseat.store.migrations import migrate
 from hotseat.store.models import BlobRow, SessionRow, TraineeRow, TurnRow, VersionRow
 from hotseat.store.records import (
+    NewSession,
     NewTurn,
     SessionRecord,
     TraineeRecord,
@@ -47,21 +46,6 @@ from hotseat.store.records import (
 )
 from hotseat.store.types import utcnow
 from hotseat.store.urls import mask_url, parse_url, scrub
-
-
-class _NewSession(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    trainee_id: int
-    persona_id: str
-    difficulty: str
-    seed: int
-    persona_hash: str
-    prompt_hash: str
-    provider: str
-    models: dict[str, str]
-    parent_session_id: str | None
-    branch_turn: int | None
 
 
 class Store:
@@ -151,24 +135,9 @@ class Store:
 
     # -- sessions -------------------------------------------------------------------------
 
-    def create_session(
-        self,
-        *,
-        trainee_id: int,
-        persona_id: str,
-        difficulty: str,
-        seed: int,
-        persona_hash: str,
-        prompt_hash: str,
-        provider: str,
-        models: dict[str, str],
-        parent_session_id: str | None = None,
-        branch_turn: int | None = None,
-    ) -> SessionRecord:
-        try:
-            new = _NewSession(**{k: v for k, v in locals().items() if k != "self"})
-        except ValidationError as exc:
-            raise StoreError(f"Cannot create the session: {explain(exc)}") from None
+    def create_session(self, new: NewSession) -> SessionRecord:
+        if not isinstance(new, NewSession):
+            raise StoreError("create_session takes a NewSession record.")
         check_name(new.persona_id, "persona id")
         check_name(new.difficulty, "difficulty")
         check_name(new.provider, "provider")

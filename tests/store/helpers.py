@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hotseat.store import SessionRecord, Store
+from hotseat.store import NewSession, SessionRecord, Store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +26,7 @@ def make_session(store: Store, trainee: str = "ana", **overrides: object) -> Ses
         "models": {"customer": "fake-customer", "judge": "fake-judge"},
     }
     fields.update(overrides)
-    return store.create_session(**fields)  # type: ignore[arg-type]
+    return store.create_session(NewSession(**fields))  # type: ignore[arg-type]
 
 
 def child_env() -> dict[str, str]:

@@ -142,9 +142,10 @@ def test_create_session_checks_references(store: Store, session: SessionRecord) 
         make_session(store, parent_session_id="ghost")
     with pytest.raises(StoreError, match="branch_turn is set but parent_session_id is not"):
         make_session(store, branch_turn=1)
-    with pytest.raises(StoreError, match="seed"):
+    # Malformed fields are refused by the NewSession record itself, before the store.
+    with pytest.raises(ValidationError, match="seed"):
         make_session(store, seed="seven")
-    with pytest.raises(StoreError, match="models"):
+    with pytest.raises(ValidationError, match="models"):
         make_session(store, models={"customer": 3})
 
 

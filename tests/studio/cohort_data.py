@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotseat.store import NewTurn, Store
+from hotseat.store import NewSession, NewTurn, Store
 
 
 def grade(empathy: int, empowerment: int, *anti: str) -> dict[str, Any]:
@@ -39,14 +39,16 @@ def fill(store: Store) -> None:
     for name, scenario, end, grades in SESSIONS:
         trainee = store.get_or_create_trainee(name)
         rec = store.create_session(
-            trainee_id=trainee.id,
-            persona_id=scenario,
-            difficulty="standard",
-            seed=0,
-            persona_hash=h,
-            prompt_hash=p,
-            provider="test",
-            models={},
+            NewSession(
+                trainee_id=trainee.id,
+                persona_id=scenario,
+                difficulty="standard",
+                seed=0,
+                persona_hash=h,
+                prompt_hash=p,
+                provider="test",
+                models={},
+            )
         )
         store.add_turn(rec.id, NewTurn(role="customer", text="opening"))
         for g in grades:

@@ -8,7 +8,7 @@ import io
 from evaluators.offline import OfflineEvaluator
 from hotseat.engine import Engine
 from hotseat.settings import load_settings
-from hotseat.store import NewTurn, Store
+from hotseat.store import NewSession, NewTurn, Store
 from hotseat.studio import cohort
 from tests.app.conftest import BAD_REPLY, GOOD_REPLY
 from tests.studio.cohort_data import fill, grade
@@ -84,16 +84,18 @@ def test_branch_counts_only_from_its_branch_point(store: Store) -> None:
         if r.trainee_name == "Ana" and r.persona_id == "double-charge"
     )  # graded 4/4 (turn 1), 2/2 (turn 3)
     branch = store.create_session(
-        trainee_id=parent.trainee_id,
-        persona_id=parent.persona_id,
-        difficulty="standard",
-        seed=0,
-        persona_hash=parent.persona_hash,
-        prompt_hash=parent.prompt_hash,
-        provider="test",
-        models={},
-        parent_session_id=parent.id,
-        branch_turn=3,
+        NewSession(
+            trainee_id=parent.trainee_id,
+            persona_id=parent.persona_id,
+            difficulty="standard",
+            seed=0,
+            persona_hash=parent.persona_hash,
+            prompt_hash=parent.prompt_hash,
+            provider="test",
+            models={},
+            parent_session_id=parent.id,
+            branch_turn=3,
+        )
     )
     _copy_turns(store, parent.id, branch.id, 3)  # turns 0-2, with the 4/4 reply
     store.add_turn(
@@ -113,16 +115,18 @@ def test_branch_counts_only_from_its_branch_point(store: Store) -> None:
     }
     # A branch whose own reply has no grade yet is not a graded session.
     empty = store.create_session(
-        trainee_id=parent.trainee_id,
-        persona_id=parent.persona_id,
-        difficulty="standard",
-        seed=0,
-        persona_hash=parent.persona_hash,
-        prompt_hash=parent.prompt_hash,
-        provider="test",
-        models={},
-        parent_session_id=parent.id,
-        branch_turn=3,
+        NewSession(
+            trainee_id=parent.trainee_id,
+            persona_id=parent.persona_id,
+            difficulty="standard",
+            seed=0,
+            persona_hash=parent.persona_hash,
+            prompt_hash=parent.prompt_hash,
+            provider="test",
+            models={},
+            parent_session_id=parent.id,
+            branch_turn=3,
+        )
     )
     _copy_turns(store, parent.id, empty.id, 3)
     assert empty.id not in {r["session"] for r in cohort.session_rows(store)}
@@ -158,16 +162,18 @@ def test_cohort_page_says_how_branches_count(make_page, tmp_path) -> None:
             if r.trainee_name == "Ben" and r.persona_id == "double-charge"
         )
         branch = s.create_session(
-            trainee_id=parent.trainee_id,
-            persona_id=parent.persona_id,
-            difficulty="standard",
-            seed=0,
-            persona_hash=parent.persona_hash,
-            prompt_hash=parent.prompt_hash,
-            provider="test",
-            models={},
-            parent_session_id=parent.id,
-            branch_turn=3,
+            NewSession(
+                trainee_id=parent.trainee_id,
+                persona_id=parent.persona_id,
+                difficulty="standard",
+                seed=0,
+                persona_hash=parent.persona_hash,
+                prompt_hash=parent.prompt_hash,
+                provider="test",
+                models={},
+                parent_session_id=parent.id,
+                branch_turn=3,
+            )
         )
         _copy_turns(s, parent.id, branch.id, 3)  # with Ben's graded 1/0 reply
         s.add_turn(branch.id, NewTurn(role="agent", text="better", grade=grade(4, 4)))
