@@ -22,10 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evaluators.grade import Grade, GradeRequest  # noqa: E402
 from hotseat.engine import Engine  # noqa: E402
-from hotseat.personas import DEFAULT_PERSONAS_DIR  # noqa: E402
 from hotseat.settings import load_settings  # noqa: E402
 from hotseat.store import Store  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAIServer  # noqa: E402
+
+PERSONAS_DIR = Path(__file__).resolve().parents[1] / "personas"
 
 REPLIES = [
     "I can see the payment went out twice, and with rent due Friday that is frightening.",
@@ -81,7 +82,7 @@ def run_session(engine: Engine, turns: int) -> tuple[list[float], list[int]]:
 def _long_card_dir(tmp: Path) -> Path:
     """A copy of the cards where double-charge allows 60 replies, so 30 turns fit one call."""
     folder = tmp / "personas"
-    shutil.copytree(DEFAULT_PERSONAS_DIR, folder)
+    shutil.copytree(PERSONAS_DIR, folder)
     card = folder / "double-charge.yaml"
     card.write_text(re.sub(r"max_turns: \d+", "max_turns: 60", card.read_text()))
     return folder

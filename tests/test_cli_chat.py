@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from hotseat.personas import DEFAULT_PERSONAS_DIR
 from hotseat.store import Store
+
+PERSONAS_DIR = Path(__file__).resolve().parents[1] / "personas"
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = (
@@ -128,10 +129,10 @@ def test_personas_list_tab_separated_and_json() -> None:
 def test_personas_validate_all_and_broken(tmp_path) -> None:
     assert _hotseat(["personas", "validate"]).returncode == 0
     broken = tmp_path / "double-charge.yaml"
-    text = (DEFAULT_PERSONAS_DIR / "double-charge.yaml").read_text()
+    text = (PERSONAS_DIR / "double-charge.yaml").read_text()
     broken.write_text(text.replace("  patience: 3", "  patience: lots"))
     line = next(i for i, t in enumerate(broken.read_text().splitlines(), 1) if "lots" in t)
-    good = DEFAULT_PERSONAS_DIR / "card-fraud.yaml"
+    good = PERSONAS_DIR / "card-fraud.yaml"
     result = _hotseat(["personas", "validate", str(good), str(broken)])
     assert result.returncode == 1
     assert result.stdout.splitlines() == [

@@ -13,7 +13,6 @@ from hotseat.bots.base import (
     TraineeBot,
 )
 from hotseat.bots.scripted import ScriptedBot
-from hotseat.engine.prompts import DEFAULT_PROMPTS_DIR
 from hotseat.errors import ConfigError
 from hotseat.settings import Settings
 
@@ -22,7 +21,7 @@ def make_bot(
     name: str,
     mode: str = "scripted",
     settings: Settings | None = None,
-    prompts_dir: Path = DEFAULT_PROMPTS_DIR,
+    prompts_dir: Path | None = None,
 ) -> TraineeBot:
     if mode == "scripted":
         return ScriptedBot(name, prompts_dir)

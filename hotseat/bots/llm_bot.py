@@ -12,8 +12,8 @@ from string import Template
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from hotseat import paths
 from hotseat.bots.base import BOT_NAMES, BotContext, BotReply
-from hotseat.engine.prompts import DEFAULT_PROMPTS_DIR
 from hotseat.errors import ConfigError, MalformedResponse
 from hotseat.tokens import usage_and_cost
 
@@ -39,15 +39,16 @@ class LLMBot:
         name: str,
         model: BaseChatModel,
         model_name: str,
-        prompts_dir: Path = DEFAULT_PROMPTS_DIR,
+        prompts_dir: Path | None = None,
     ) -> None:
         if name not in BOT_NAMES:
             raise ConfigError(f"Unknown trainee bot {name!r}.", hint=f"Use one of {BOT_NAMES}.")
         self.name = name
         self.model = model
         self.model_name = model_name
-        self.frame = Template(_read(Path(prompts_dir) / COMMON_FILE))
-        self.style = _read(Path(prompts_dir) / f"trainee_{name}.md").strip()
+        folder = Path(prompts_dir or paths.prompts_dir())  # read now, not at import
+        self.frame = Template(_read(folder / COMMON_FILE))
+        self.style = _read(folder / f"trainee_{name}.md").strip()
 
     def messages(self, context: BotContext) -> list[BaseMessage]:
         card = context.card

@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
+from hotseat import paths
 from hotseat.bots.base import BOT_NAMES, BotContext, BotReply
 from hotseat.bots.questions import asked, heard_fact
 from hotseat.bots.slots import slots
-from hotseat.engine.prompts import DEFAULT_PROMPTS_DIR
 from hotseat.errors import ConfigError
 
 BANK_FILE = "trainee_bots.yaml"
@@ -54,14 +54,15 @@ def _load_banks(path: Path) -> dict[str, dict[str, Any]]:
     return banks
 
 
-def load_banks(prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> dict[str, dict[str, Any]]:
-    return _load_banks(Path(prompts_dir).resolve() / BANK_FILE)
+def load_banks(prompts_dir: Path | None = None) -> dict[str, dict[str, Any]]:
+    folder = Path(prompts_dir or paths.prompts_dir())  # read now, not at import
+    return _load_banks(folder.resolve() / BANK_FILE)
 
 
 class ScriptedBot:
     mode = "scripted"
 
-    def __init__(self, name: str, prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> None:
+    def __init__(self, name: str, prompts_dir: Path | None = None) -> None:
         if name not in BOT_NAMES:
             raise ConfigError(f"Unknown trainee bot {name!r}.", hint=f"Use one of {BOT_NAMES}.")
         self.name = name

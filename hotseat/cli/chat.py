@@ -15,7 +15,7 @@ from typing import TextIO
 from evaluators.grade import Evaluator
 from hotseat.engine import Engine, SessionView, TurnOutcome
 from hotseat.errors import ConfigError, InputError, ProviderError
-from hotseat.personas import DEFAULT_PERSONAS_DIR, DIFFICULTIES
+from hotseat.personas import DIFFICULTIES
 from hotseat.settings import load_settings
 from hotseat.store import Store
 
@@ -34,8 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--personas-dir",
         type=Path,
-        default=DEFAULT_PERSONAS_DIR,
-        help="folder of persona cards (default: the repository's personas/)",
+        default=None,
+        help="folder of persona cards (default: HOTSEAT_PERSONAS_DIR, else the shipped personas/)",
     )
     parser.set_defaults(func=run)
 

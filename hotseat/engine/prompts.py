@@ -21,11 +21,10 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from hotseat.engine.intent import IntentChoice
 from hotseat.engine.mood import Mood
 from hotseat.errors import ConfigError
-from hotseat.paths import prompts_dir
+from hotseat.paths import prompts_dir as configured_prompts
 from hotseat.personas.card import Card
 from hotseat.tokens import count_tokens
 
-DEFAULT_PROMPTS_DIR = prompts_dir()  # HOTSEAT_PROMPTS_DIR, else the shipped prompts/
 PROMPT_FILES = (
     "customer_system.md",
     "customer_turn.md",
@@ -49,7 +48,10 @@ class CustomerPrompts:
         return hashlib.sha256(self.content.encode("utf-8")).hexdigest()
 
 
-def load_prompts(prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> CustomerPrompts:
+def load_prompts(folder: Path | None = None) -> CustomerPrompts:
+    """The customer prompt files in `folder`, else HOTSEAT_PROMPTS_DIR or the shipped
+    prompts/ (read at call time, so a changed setting is never served stale)."""
+    prompts_dir = folder or configured_prompts()
     texts: dict[str, str] = {}
     for name in PROMPT_FILES:
         path = Path(prompts_dir) / name

@@ -19,12 +19,12 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from evaluators.grade import Evaluator, Grade, GradeRequest, Turn
+from hotseat import paths
 from hotseat.engine.checks import LineRules
 from hotseat.engine.intent import IntentChoice
 from hotseat.engine.mood import Mood
 from hotseat.engine.prompts import (
     DEFAULT_BUDGET,
-    DEFAULT_PROMPTS_DIR,
     CustomerPrompts,
     PromptTurn,
     build_messages,
@@ -35,7 +35,7 @@ from hotseat.engine.state import EngineState, Pending, mood_numbers, replay
 from hotseat.engine.views import PersonaInfo, SessionView, TurnOutcome, TurnView
 from hotseat.engine.voice import SpokenLine, speak
 from hotseat.errors import InputError
-from hotseat.personas import DEFAULT_PERSONAS_DIR, Card, card_content, get_card
+from hotseat.personas import Card, card_content, get_card
 from hotseat.settings import Settings
 from hotseat.store import NewSession, NewTurn, SessionRecord, Store, TurnRecord
 from hotseat.store.branching import branch_session
@@ -66,15 +66,16 @@ class Engine:
         store: Store,
         evaluator: Evaluator,
         customer_model: BaseChatModel | None = None,
-        personas_dir: Path = DEFAULT_PERSONAS_DIR,
-        prompts_dir: Path = DEFAULT_PROMPTS_DIR,
+        personas_dir: Path | None = None,
+        prompts_dir: Path | None = None,
         token_budget: int = DEFAULT_BUDGET,
     ) -> None:
         self.settings = settings
         self.store = store
         self.evaluator = evaluator
-        self.personas_dir = Path(personas_dir)
-        self.prompts_dir = Path(prompts_dir)
+        # The configured folders, read now (not when this module was imported).
+        self.personas_dir = Path(personas_dir or paths.personas_dir())
+        self.prompts_dir = Path(prompts_dir or paths.prompts_dir())
         self.token_budget = token_budget
         self._model = customer_model
         self._cards: dict[str, Card] = {}

@@ -2,7 +2,6 @@
 
 from hotseat.personas.card import INTENTS, Card, Intent
 from hotseat.personas.catalog import (
-    DEFAULT_PERSONAS_DIR,
     Catalog,
     card_content,
     card_hash,
@@ -17,7 +16,6 @@ from hotseat.personas.overlay import DIFFICULTIES, Overlay, apply_overlay
 from hotseat.personas.problems import CardInvalid, CardProblem
 
 __all__ = [
-    "DEFAULT_PERSONAS_DIR",
     "DIFFICULTIES",
     "INTENTS",
     "Card",

@@ -15,7 +15,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from hotseat.errors import InputError
-from hotseat.paths import personas_dir
+from hotseat.paths import personas_dir as configured_personas
 from hotseat.personas.card import Card
 from hotseat.personas.overlay import DIFFICULTIES, Overlay, apply_overlay
 from hotseat.personas.problems import (
@@ -28,7 +28,6 @@ from hotseat.personas.problems import (
 
 # HOTSEAT_PERSONAS_DIR, else the checkout's or the installed personas/ (hotseat.paths);
 # callers pass another folder to use their own cards.
-DEFAULT_PERSONAS_DIR = personas_dir()
 OVERLAY_DIR = "overlays"
 M = TypeVar("M", bound=BaseModel)
 
@@ -88,8 +87,10 @@ class Catalog:
     problems: list[CardProblem] = field(default_factory=list)
 
 
-def load_catalog(personas_dir: Path = DEFAULT_PERSONAS_DIR) -> Catalog:
-    """Every valid card by id, plus the problems of the files that did not load."""
+def load_catalog(folder: Path | None = None) -> Catalog:
+    """Every valid card by id, plus the problems of the files that did not load (in
+    `folder`, else HOTSEAT_PERSONAS_DIR or the shipped personas/, read at call time)."""
+    personas_dir = folder or configured_personas()
     catalog = Catalog()
     for path in card_files(personas_dir):
         try:
@@ -101,7 +102,8 @@ def load_catalog(personas_dir: Path = DEFAULT_PERSONAS_DIR) -> Catalog:
     return catalog
 
 
-def get_overlay(difficulty: str, personas_dir: Path = DEFAULT_PERSONAS_DIR) -> Overlay:
+def get_overlay(difficulty: str, personas_dir: Path | None = None) -> Overlay:
+    personas_dir = personas_dir or configured_personas()
     path = Path(personas_dir) / OVERLAY_DIR / f"{difficulty}.yaml"
     if not path.is_file():
         known = [p.stem for p in overlay_files(personas_dir)] or list(DIFFICULTIES)
@@ -110,9 +112,10 @@ def get_overlay(difficulty: str, personas_dir: Path = DEFAULT_PERSONAS_DIR) -> O
 
 
 def get_card(
-    persona_id: str, difficulty: str = "standard", personas_dir: Path = DEFAULT_PERSONAS_DIR
+    persona_id: str, difficulty: str = "standard", personas_dir: Path | None = None
 ) -> Card:
     """The card for `persona_id` with the difficulty overlay applied."""
+    personas_dir = personas_dir or configured_personas()
     path = Path(personas_dir) / f"{persona_id}.yaml"
     if not path.is_file():
         known = [p.stem for p in card_files(personas_dir)]

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from evaluators.grade import Evaluator
+from hotseat import paths
 from hotseat.bots import BOT_NAMES, TraineeBot, make_bot
 from hotseat.engine import Engine
-from hotseat.engine.prompts import DEFAULT_PROMPTS_DIR
 from hotseat.errors import InputError
-from hotseat.personas import DEFAULT_PERSONAS_DIR, DIFFICULTIES, load_catalog
+from hotseat.personas import DIFFICULTIES, load_catalog
 from hotseat.runner import run_bounded
 from hotseat.settings import Settings
 from hotseat.simulate.conversation import run_conversation
@@ -38,8 +38,9 @@ class SimPlan:
     turns: int | None = None
     concurrency: int = 4
     bot_mode: str = "scripted"
-    personas_dir: Path = DEFAULT_PERSONAS_DIR
-    prompts_dir: Path = DEFAULT_PROMPTS_DIR
+    # The configured folders when the plan is made (not when this module was imported).
+    personas_dir: Path = field(default_factory=paths.personas_dir)
+    prompts_dir: Path = field(default_factory=paths.prompts_dir)
 
     def jobs(self) -> list[JobKey]:
         return [

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from hotseat import paths
 from hotseat.engine import Engine
-from hotseat.engine.prompts import DEFAULT_PROMPTS_DIR
 from hotseat.settings import Settings
 from hotseat.store import Store
 from hotseat.studio.cards import write_card_dir
@@ -34,7 +34,7 @@ def preview_engine(
     settings: Settings,
     runs_dir: Path,
     personas_dir: Path,
-    prompts_dir: Path = DEFAULT_PROMPTS_DIR,
+    prompts_dir: Path | None = None,
     prompt_edits: Mapping[str, str] | None = None,
 ) -> Engine:
     """An engine that knows only this text as card `card_id` (validate it first).
@@ -44,6 +44,7 @@ def preview_engine(
     """
     from evaluators.offline import OfflineEvaluator
 
+    prompts_dir = prompts_dir or paths.prompts_dir()
     folder = preview_folder(runs_dir, card_id, text, prompt_edits)
     cards = write_card_dir(folder / "personas", card_id, text, personas_dir)
     if prompt_edits:

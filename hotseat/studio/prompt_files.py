@@ -121,7 +121,7 @@ def _yaml_names(text: str) -> dict[tuple[Any, ...], set[str]]:
 
 def _reference_texts(name: str, prompts_dir: Path) -> list[str]:
     out = []
-    # The shipped file first (not DEFAULT_PROMPTS_DIR, which an override may replace).
+    # The shipped file first (not the configured folder, which an override may replace).
     for folder in (shipped_dir("prompts"), prompts_dir):
         path = Path(folder) / name
         if path.is_file():

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluators.grade import Evaluator
-from hotseat.engine.prompts import DEFAULT_PROMPTS_DIR
+from hotseat import paths
 from hotseat.errors import InputError
 from hotseat.report import REPORT_HTML, SUMMARY_JSON, build_report
 from hotseat.settings import Settings
@@ -75,7 +75,7 @@ def realism_check(
     runs_dir: Path,
     personas_dir: Path,
     *,
-    prompts_dir: Path = DEFAULT_PROMPTS_DIR,
+    prompts_dir: Path | None = None,
     bots: tuple[str, ...] = DEFAULT_BOTS,
     seeds: int = DEFAULT_SEEDS,
     turns: int = DEFAULT_TURNS,
@@ -87,6 +87,7 @@ def realism_check(
     `prompt_edits` (file name -> text) replace published prompt files for this run only:
     a trainer checks an edited customer prompt or phrase bank before publishing it.
     """
+    prompts_dir = prompts_dir or paths.prompts_dir()
     problems = card_problems(card_id, text, personas_dir)
     if problems:
         raise InputError(

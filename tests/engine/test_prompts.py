@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hotseat.engine.intent import IntentChoice
 from hotseat.engine.mood import Mood
 from hotseat.engine.prompts import PromptTurn, build_messages, load_prompts, prompts_from_content
-from hotseat.personas import DEFAULT_PERSONAS_DIR, get_card, load_card
+from hotseat.personas import get_card, load_card
 from hotseat.tokens import count_tokens
+
+PERSONAS_DIR = Path(__file__).resolve().parents[2] / "personas"
 
 PROMPTS = load_prompts()
 CARD = get_card("double-charge")
@@ -114,7 +118,7 @@ def test_stored_content_rebuilds_the_same_prompts() -> None:
 
 
 def test_every_card_renders() -> None:
-    for path in sorted(DEFAULT_PERSONAS_DIR.glob("*.yaml")):
+    for path in sorted(PERSONAS_DIR.glob("*.yaml")):
         card = load_card(path)
         for intent in ("vent", "push_back", "accept", "thank_close"):
             assert card.name in _build(card=card, choice=IntentChoice(intent=intent))[0].content

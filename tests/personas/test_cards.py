@@ -9,13 +9,14 @@ import pytest
 
 from hotseat.errors import InputError
 from hotseat.personas import (
-    DEFAULT_PERSONAS_DIR,
     CardInvalid,
     get_card,
     load_card,
     load_catalog,
     validate_path,
 )
+
+PERSONAS_DIR = Path(__file__).resolve().parents[2] / "personas"
 
 SCENARIOS = (
     "double-charge",
@@ -27,7 +28,7 @@ SCENARIOS = (
     "lost-files",
     "flight-cancelled",
 )
-REFERENCE = DEFAULT_PERSONAS_DIR / "double-charge.yaml"
+REFERENCE = PERSONAS_DIR / "double-charge.yaml"
 
 
 def test_shipped_cards_and_overlays_are_valid() -> None:
@@ -35,7 +36,7 @@ def test_shipped_cards_and_overlays_are_valid() -> None:
     assert catalog.problems == []
     assert set(SCENARIOS) <= set(catalog.cards)
     assert {c.archetype for c in catalog.cards.values()} == {"angry", "fearful", "escalated"}
-    for path in sorted((DEFAULT_PERSONAS_DIR / "overlays").glob("*.yaml")):
+    for path in sorted((PERSONAS_DIR / "overlays").glob("*.yaml")):
         assert validate_path(path) == []
 
 
@@ -47,7 +48,7 @@ def test_each_card_has_its_own_voice_and_hidden_facts() -> None:
 
 def _broken(tmp_path: Path, old: str, new: str) -> Path:
     folder = tmp_path / "personas"
-    shutil.copytree(DEFAULT_PERSONAS_DIR, folder)
+    shutil.copytree(PERSONAS_DIR, folder)
     path = folder / "double-charge.yaml"
     text = path.read_text()
     assert old in text
@@ -148,3 +149,21 @@ def test_broken_overlay_is_reported(tmp_path) -> None:
     (folder / "hard.yaml").write_text("id: hard\ndescription: x\ntrigger_scale: -2\n")
     [problem] = validate_path(folder / "hard.yaml")
     assert (problem.line, problem.field) == (3, "trigger_scale")
+
+
+def test_default_folders_are_read_when_called_not_at_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: some modules fixed the folder at import, so a later setting was ignored."""
+    from hotseat.engine.prompts import load_prompts
+
+    folder = tmp_path / "cards"
+    shutil.copytree(PERSONAS_DIR, folder)
+    (folder / "card-fraud.yaml").unlink()
+    monkeypatch.setenv("HOTSEAT_PERSONAS_DIR", str(folder))
+    assert "card-fraud" not in load_catalog().cards
+    prompts = tmp_path / "prompts"
+    shutil.copytree(PERSONAS_DIR.parent / "prompts", prompts)
+    (prompts / "customer_system.md").write_text("Changed $name.", encoding="utf-8")
+    monkeypatch.setenv("HOTSEAT_PROMPTS_DIR", str(prompts))
+    assert "Changed" in load_prompts().content
