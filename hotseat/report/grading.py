@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from pathlib import Path
-from statistics import mean
 from typing import Any
 
+from hotseat import analytics
 from hotseat.resumable import read_jsonl
 
 
@@ -46,8 +46,11 @@ def _group(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "replies": len(graded),
         "errors": len(rows) - len(graded),
-        "mean_empathy": round(mean(r["empathy"] for r in graded), 2) if graded else None,
-        "mean_empowerment": round(mean(r["empowerment"] for r in graded), 2) if graded else None,
+        # The same rule as Progress and Cohort: empathy "n/a" rows are not a 0.
+        "mean_empathy": analytics.mean(
+            [r["empathy"] for r in graded if r.get("empathy_called_for", True)]
+        ),
+        "mean_empowerment": analytics.mean([r["empowerment"] for r in graded]),
         "empathy": {str(k): emp.get(k, 0) for k in range(5)},
         "empowerment": {str(k): pow_.get(k, 0) for k in range(5)},
         "anti_patterns": dict(anti.most_common()),
