@@ -13,8 +13,11 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from hotseat.errors import InputError
 
 CHUNK = 4096
 
@@ -101,3 +104,49 @@ class AppendLog:
             fh.write(line)  # one write per line: a kill tears at most the last one
             fh.flush()
             os.fsync(fh.fileno())
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """`name: old then, new now` for each setting that differs."""
+    return [
+        f"{k}: {old.get(k)!r} then, {v!r} now" for k, v in new.items() if k in old and old[k] != v
+    ]
+
+
+def claim(
+    results: Path,
+    spec_path: Path,
+    spec: dict[str, Any],
+    differences: Callable[[dict[str, Any], dict[str, Any]], list[str]] = changed_fields,
+) -> None:
+    """The one resume rule of grade and simulate, checked before anything is written.
+
+    Results with rows must come with a spec equal to `spec` (else resuming would mix two
+    runs, and it is refused with what differs); with no rows yet, `spec` is (re)recorded.
+    """
+    fix = (
+        f"Use the same settings to resume, or another --out; or delete {results} "
+        f"and {spec_path.name} to start over."
+    )
+    if not (results.is_file() and results.stat().st_size > 0):
+        replace_atomically(spec_path, json.dumps(spec, indent=2, sort_keys=True) + "\n")
+        return
+    if not spec_path.is_file():
+        raise InputError(
+            f"{results} already holds results but has no {spec_path.name} saying "
+            "what they were made from, so resuming could mix two runs.",
+            hint=fix,
+        )
+    try:
+        old = json.loads(spec_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{spec_path} is not valid JSON ({exc.msg}, line {exc.lineno}).", hint=fix
+        ) from None
+    changed = differences(old, spec) if isinstance(old, dict) else ["the record is not a table"]
+    if changed:
+        raise InputError(
+            f"{results} holds results from a different run, made with different settings "
+            f"({'; '.join(changed)}); resuming would mix them.",
+            hint=fix,
+        )

@@ -22,13 +22,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from evaluators.factory import NAMES, make_evaluator
 from hotseat.batch_grade import MAX_META, Job, grade_stream, jobs, read_rows
 from hotseat.errors import InputError
-from hotseat.resumable import AppendLog, repair_torn_tail, replace_atomically
+from hotseat.resumable import AppendLog, claim, repair_torn_tail, replace_atomically
 from hotseat.settings import load_settings
 
 
@@ -248,36 +249,16 @@ def _word(field: str, value: object) -> str:
 
 
 def _check_made_from(out: Path, made: MadeFrom) -> None:
-    """Refuse to resume into an OUT made from other input or settings; else record `made`.
+    """Refuse to resume into an OUT made from other input or settings; else record `made`
+    (hotseat.resumable's rule, shared with `hotseat simulate`)."""
 
-    A missing or empty OUT starts afresh. A non-empty OUT must have a matching record:
-    without one nobody can tell what its rows were graded from.
-    """
-    meta = meta_path(out)
-    fix = f"Use another --out, or delete {out} and {meta.name} to start over."
-    if out.is_file() and out.stat().st_size > 0:
-        if not meta.is_file():
-            raise InputError(
-                f"{out} already holds data but has no {meta.name} saying what it "
-                "was graded from, so resuming could mix two runs.",
-                hint=fix,
-            )
+    def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         try:
-            old = MadeFrom.model_validate_json(meta.read_text(encoding="utf-8"))
+            return _differences(MadeFrom.model_validate(old), MadeFrom.model_validate(new))
         except ValidationError as exc:
-            raise InputError(
-                f"{meta} is not a valid record of a grading run ({exc.errors()[0]['msg']}).",
-                hint=fix,
-            ) from None
-        changed = _differences(old, made)
-        if changed:
-            raise InputError(
-                f"{out} holds grades from a different run ({'; '.join(changed)});"
-                " resuming would mix them.",
-                hint=fix,
-            )
-        return
-    replace_atomically(meta, made.model_dump_json(indent=2) + "\n")
+            return [f"{meta_path(out).name} is not a valid record ({exc.errors()[0]['msg']})"]
+
+    claim(out, meta_path(out), made.model_dump(mode="json"), differences)
 
 
 def _resume(out: Path) -> set[tuple[object, int | None]]:

@@ -7,15 +7,13 @@ torn tail cut on reopening) is hotseat.resumable's, shared with `hotseat grade`.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotseat.errors import InputError
-from hotseat.resumable import AppendLog, read_jsonl, replace_atomically
+from hotseat.resumable import AppendLog, claim, read_jsonl
 
 CONVERSATIONS = "conversations.jsonl"
 ERRORS = "errors.jsonl"
@@ -96,25 +94,9 @@ class ResultFiles:
                 self.finished.add(key)
 
     def check_spec(self, spec: dict[str, Any]) -> None:
-        """Refuse to mix runs whose settings would make the same key mean different things."""
-        path = self.dir / RUN_SPEC
-        if path.exists():
-            try:
-                old = json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"{path} is not valid JSON ({exc.msg}, line {exc.lineno}).",
-                    hint="Restore it from the run's first settings, or use another --out.",
-                ) from None
-            changed = {k: (old.get(k), v) for k, v in spec.items() if k in old and old[k] != v}
-            if changed:
-                said = ", ".join(f"{k}: {a!r} then, {b!r} now" for k, (a, b) in changed.items())
-                raise InputError(
-                    f"{self.dir} holds a run with different settings ({said}).",
-                    hint="Use the same settings to resume, or another --out.",
-                )
-            return
-        replace_atomically(path, json.dumps(spec, indent=2, sort_keys=True) + "\n")
+        """Refuse to mix runs whose settings would make the same key mean different things
+        (the rule is hotseat.resumable's, shared with `hotseat grade`)."""
+        claim(self.conversations, self.dir / RUN_SPEC, spec)
 
     def is_finished(self, key: JobKey) -> bool:
         return key.as_tuple() in self.finished
