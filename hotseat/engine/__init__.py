@@ -2,7 +2,8 @@
 
 from hotseat.engine.intent import IntentChoice, decide_intent
 from hotseat.engine.mood import END_STATES, EndState, Mood, MoodStep, step_mood
-from hotseat.engine.session import MAX_REPLY_CHARS, Engine, check_reply
+from hotseat.engine.replies import MAX_REPLY_CHARS, check_reply
+from hotseat.engine.session import Engine
 from hotseat.engine.views import PersonaInfo, SessionView, TurnOutcome, TurnView
 
 __all__ = [

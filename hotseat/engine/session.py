@@ -18,7 +18,7 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from evaluators.grade import Evaluator, Grade, GradeRequest, Turn
+from evaluators.grade import Evaluator, GradeRequest, Turn
 from hotseat import paths
 from hotseat.engine.checks import LineRules
 from hotseat.engine.intent import IntentChoice
@@ -31,8 +31,9 @@ from hotseat.engine.prompts import (
     load_prompts,
     prompts_from_content,
 )
+from hotseat.engine.replies import check_reply
 from hotseat.engine.state import EngineState, Pending, mood_numbers, replay
-from hotseat.engine.views import PersonaInfo, SessionView, TurnOutcome, TurnView
+from hotseat.engine.views import SessionView, TurnOutcome, session_view
 from hotseat.engine.voice import SpokenLine, speak
 from hotseat.errors import InputError
 from hotseat.personas import Card, card_content, get_card
@@ -40,23 +41,7 @@ from hotseat.settings import Settings
 from hotseat.store import NewSession, NewTurn, SessionRecord, Store, TurnRecord
 from hotseat.store.branching import branch_session
 
-MAX_REPLY_CHARS = 4000
 GRADE_HISTORY_TURNS = 8  # context the evaluator sees; the grade is about the last reply
-
-
-def check_reply(text: str) -> str:
-    """The trainee's reply, stripped; InputError (saying what to change) when unusable."""
-    if not isinstance(text, str) or not text.strip():
-        raise InputError(
-            "Your reply is empty.", hint="Type what you would say to the customer, then send it."
-        )
-    text = text.strip()
-    if len(text) > MAX_REPLY_CHARS:
-        raise InputError(
-            f"Your reply is {len(text):,} characters long; the limit is {MAX_REPLY_CHARS:,}.",
-            hint="Shorten it to what you would really say in one chat message.",
-        )
-    return text
 
 
 class Engine:
@@ -263,34 +248,8 @@ class Engine:
         session = self.store.get_session(session_id)
         turns = self.store.list_turns(session_id)
         state = self._state(session, turns)
-        card = self._card(session)
-        if state.pending is not None:
-            awaiting = "customer"
-        elif session.end_state is not None:
-            awaiting = "nobody"
-        else:
-            awaiting = "agent"
-        return SessionView(
-            session_id=session.id,
-            trainee_name=session.trainee_name,
-            persona=PersonaInfo(
-                id=card.id,
-                name=card.name,
-                archetype=card.archetype,
-                summary=card.summary,
-                difficulty=session.difficulty,
-            ),
-            seed=session.seed,
-            transcript=[_turn_view(t) for t in turns],
-            mood=state.mood,
-            end_state=session.end_state,
-            awaiting=awaiting,
-            repairs=state.repairs,
-            role_reversals=sum("role_reversal" in t.problems for t in turns),
-            exam=state.exam,
-            totals=self.store.totals(session_id),
-            parent_session_id=session.parent_session_id,
-            branch_turn=session.branch_turn,
+        return session_view(
+            session, turns, state, self._card(session), self.store.totals(session_id)
         )
 
     def branch(self, session_id: str, turn_index: int, new_text: str) -> str:
@@ -433,24 +392,6 @@ class Engine:
 
 def _pick(lines: list[str], n: int) -> str:
     return lines[n % len(lines)]
-
-
-def _turn_view(t: TurnRecord) -> TurnView:
-    return TurnView(
-        index=t.index,
-        role=t.role,
-        text=t.text,
-        intent=t.intent,
-        grade=Grade.model_validate(t.grade) if t.grade else None,
-        mood_after=t.mood_after,
-        prompt_tokens=t.prompt_tokens,
-        completion_tokens=t.completion_tokens,
-        cost_usd=t.cost_usd,
-        latency_ms=t.latency_ms,
-        model=t.model,
-        repaired=t.repaired,
-        problems=t.problems,
-    )
 
 
 __all__ = ["Engine", "Mood", "SessionView", "TurnOutcome", "check_reply"]

@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from evaluators.grade import Grade
 from hotseat.analytics import exam_running
 from hotseat.engine.mood import EndState, Mood
+from hotseat.engine.state import EngineState
+from hotseat.personas import Card
+from hotseat.store import SessionRecord, TurnRecord
 
 
 class _View(BaseModel):
@@ -81,3 +84,59 @@ class TurnOutcome(_View):
     intent: str = Field(description="what the customer will do next")
     fact_id: str | None = None
     end_state: EndState | None
+
+
+def turn_view(t: TurnRecord) -> TurnView:
+    return TurnView(
+        index=t.index,
+        role=t.role,
+        text=t.text,
+        intent=t.intent,
+        grade=Grade.model_validate(t.grade) if t.grade else None,
+        mood_after=t.mood_after,
+        prompt_tokens=t.prompt_tokens,
+        completion_tokens=t.completion_tokens,
+        cost_usd=t.cost_usd,
+        latency_ms=t.latency_ms,
+        model=t.model,
+        repaired=t.repaired,
+        problems=t.problems,
+    )
+
+
+def session_view(
+    session: SessionRecord,
+    turns: list[TurnRecord],
+    state: EngineState,
+    card: Card,
+    totals: dict[str, Any],
+) -> SessionView:
+    """What the pages draw of a session: its card, transcript, mood and who speaks next."""
+    if state.pending is not None:
+        awaiting = "customer"
+    elif session.end_state is not None:
+        awaiting = "nobody"
+    else:
+        awaiting = "agent"
+    return SessionView(
+        session_id=session.id,
+        trainee_name=session.trainee_name,
+        persona=PersonaInfo(
+            id=card.id,
+            name=card.name,
+            archetype=card.archetype,
+            summary=card.summary,
+            difficulty=session.difficulty,
+        ),
+        seed=session.seed,
+        transcript=[turn_view(t) for t in turns],
+        mood=state.mood,
+        end_state=session.end_state,
+        awaiting=awaiting,
+        repairs=state.repairs,
+        role_reversals=sum("role_reversal" in t.problems for t in turns),
+        exam=state.exam,
+        totals=totals,
+        parent_session_id=session.parent_session_id,
+        branch_turn=session.branch_turn,
+    )
