@@ -39,7 +39,6 @@ def _data() -> dict[str, Any]:
     )
     raw["_fear"] = re.compile(raw["fear_words"], re.IGNORECASE)
     raw["_anger"] = re.compile(raw["anger_words"], re.IGNORECASE)
-    raw["_already"] = {k: re.compile(v, re.IGNORECASE) for k, v in raw["already"].items()}
     return raw
 
 
@@ -83,14 +82,13 @@ def suggest(
 ) -> str:
     """A better reply, short: empathy first, the trainee's kept words, the missing step."""
     data, seen = _data(), {e.name for e in techniques}
-    already = {k: bool(r.search(reply)) for k, r in data["_already"].items()}
     kept = _kept(reply, anti_patterns)
     opening: list[str] = []
     heard = seen & {"naming_feeling", "validating", "perspective", "specific_apology"}
     if called_for and not heard:
         opening.append(data["additions"]["empathy"].format(feeling=_feeling(request.customer)))
     closing: list[str] = []
-    if called_for and "exploring_question" not in seen and not already["question"]:
+    if called_for and "exploring_question" not in seen and "?" not in reply:
         closing.append(data["additions"]["question"])
     parts = [*opening, *kept, *_empowerment(seen, request), *closing]
     return " ".join(dict.fromkeys(_sentence(p) for p in parts if p.strip()))

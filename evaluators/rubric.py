@@ -32,7 +32,6 @@ class Rubric(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: str
-    anchors: dict[Axis, dict[int, str]]
     level_evidence: dict[Axis, dict[int, list[str]]]
     floors: dict[Axis, dict[int, list[list[str]]]]
     techniques: dict[str, Item]

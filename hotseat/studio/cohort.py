@@ -16,7 +16,7 @@ from typing import Any
 
 from evaluators.grade import Grade
 from hotseat import analytics
-from hotseat.store import SessionRecord, Store
+from hotseat.store import Store
 from hotseat.studio import config
 from hotseat.studio.lineage import Lineage
 
@@ -38,11 +38,6 @@ CSV_COLUMNS = (
 )
 
 
-def first_own_turn(rec: SessionRecord) -> int:
-    """Index of the session's first turn of its own (the rule is hotseat.analytics')."""
-    return analytics.first_own_turn(rec.parent_session_id, rec.branch_turn)
-
-
 def session_rows(store: Store, personas_dir: Path | None = None) -> list[dict[str, Any]]:
     """One row per session with at least one graded reply of its own, oldest first."""
     lineage = Lineage(store, personas_dir or config.personas_dir())
@@ -50,7 +45,7 @@ def session_rows(store: Store, personas_dir: Path | None = None) -> list[dict[st
     for rec in sorted(store.list_sessions(), key=lambda r: (r.created_at, r.id)):
         if analytics.exam_running(bool(rec.state.get("exam")), rec.end_state is not None):
             continue  # an exam still running shows no grades, here as on Progress
-        start = first_own_turn(rec)
+        start = analytics.first_own_turn(rec.parent_session_id, rec.branch_turn)
         grades = [
             t.grade
             for t in store.list_turns(rec.id)
