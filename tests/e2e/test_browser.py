@@ -123,7 +123,8 @@ def test_what_if_branch_continue_and_compare_again(browser, app_url: str) -> Non
     page.get_by_role("link", name=re.compile("Compare with the original")).click()
     page.get_by_text("This what-if vs the original").wait_for(timeout=WAIT_MS)
     assert f"session={child}" in page.url and "What_if" in page.url
-    assert page.get_by_text("letter for your landlord").count() >= 1  # the branch's new turn
+    # The branch's new turn; the header can draw before the comparison below it, so wait.
+    page.get_by_text("letter for your landlord").first.wait_for(timeout=WAIT_MS)
     page.screenshot(path=str(ARTIFACTS / "what-if.png"), full_page=True)
     ctx.close()
 
