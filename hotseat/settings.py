@@ -30,7 +30,7 @@ class RoleDefaults(NamedTuple):
 # matter most. The judge must be repeatable (temperature 0) and gets room to reason
 # before its scores; the customer needs some variety and speaks in short lines.
 ROLE_DEFAULTS: dict[Role, RoleDefaults] = {
-    "customer": RoleDefaults("gpt-4.1-mini", 0.8, 160),
+    "customer": RoleDefaults("gpt-4.1-mini", 0.8, 100),  # 1-3 short sentences
     "judge": RoleDefaults("gpt-4.1", 0.0, 1000),
     "coach": RoleDefaults("gpt-4.1-mini", 0.4, 300),
     "trainee": RoleDefaults("gpt-4.1-mini", 0.7, 200),

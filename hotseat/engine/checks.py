@@ -1,9 +1,11 @@
-"""Checks on a generated customer line, and sentence-by-sentence release of a stream.
+"""The voice checker: why one sentence of a generated customer line cannot be shown.
 
-The stream is released one checked sentence at a time, so whatever the trainee sees is
-exactly what gets stored: a sentence that speaks as the agent is never shown. If the
-first sentence fails, nothing has been shown yet and the line can be regenerated; if a
-later one fails, the line is cut before it (a repair).
+Every check is about the customer's voice, not the wording we expect: speaking as the
+agent, narrating about "the agent", naming themselves or a name nobody gave, echoing the
+agent or the engine's own instruction, repeating an earlier line, listing emotions,
+breaking the fiction, saying the opposite of the intent, inventing an amount, and not
+answering a direct question. Patterns and word lists live in prompts/customer_checks.yaml;
+this module only applies them. Releasing a stream sentence by sentence is release.py's.
 """
 
 from __future__ import annotations
@@ -16,13 +18,19 @@ from typing import Any
 from hotseat.errors import ConfigError
 from hotseat.personas.card import Card
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
 _WORD = re.compile(r"[a-z0-9']+")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 ECHO_WORDS = 6  # this many words in a row taken from the agent's reply is an echo
+LEAK_WORDS = 5  # this many words in a row from the engine's instruction is a leak
+NEAR_DUPLICATE = 0.75  # word-set overlap with an earlier customer sentence that repeats it
+MIN_REPEAT_WORDS = 4  # "I want my money." may fairly be said twice
 
 
 @dataclass(frozen=True)
 class LineRules:
+    """The checks for one card; `for_turn` adds what one turn's line is checked against."""
+
     max_sentences: int
     max_chars: int
     agent_phrases: tuple[str, ...]
@@ -31,12 +39,66 @@ class LineRules:
     upset_intents: frozenset[str]
     strip_prefixes: tuple[str, ...]
     agent_patterns: tuple[re.Pattern[str], ...] = ()
-    # Word runs of the agent's last reply: small models often repeat the agent's
-    # commitment as if it were theirs ("I'm booking an engineer for 8am...").
+    narration_patterns: tuple[re.Pattern[str], ...] = ()
+    own_name_allowed: tuple[re.Pattern[str], ...] = ()
+    own_names: tuple[str, ...] = ()
+    interjections: frozenset[str] = frozenset()
+    emotion_words: frozenset[str] = frozenset()
+    contradiction_patterns: tuple[re.Pattern[str], ...] = ()
+    escalation_phrases: tuple[str, ...] = ()
+    calm_intents: frozenset[str] = frozenset()
+    walk_away_intents: frozenset[str] = frozenset()
+    walk_away_patterns: tuple[re.Pattern[str], ...] = ()
+    answer_intents: frozenset[str] = frozenset()
+    answer_markers: tuple[re.Pattern[str], ...] = ()
+    stopwords: frozenset[str] = frozenset()
+    card_words: frozenset[str] = frozenset()
+    card_numbers: frozenset[str] = frozenset()
+    repairs: dict[str, str] = field(default_factory=dict)  # defect kind -> instruction
+    # Per turn (for_turn): word runs of the agent's last reply and of the instruction,
+    # earlier customer sentences, names and numbers the agent gave, the question asked.
     echo_of: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
+    leak_of: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
+    earlier: tuple[frozenset[str], ...] = ()
+    earlier_runs: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
+    heard_words: frozenset[str] = frozenset()
+    heard_numbers: frozenset[str] = frozenset()
+    question_words: frozenset[str] = frozenset()
 
-    def with_echo(self, agent_reply: str) -> LineRules:
-        return replace(self, echo_of=frozenset(_runs(agent_reply)))
+    def for_turn(
+        self,
+        agent_reply: str,
+        earlier_customer: Iterable[str] = (),
+        agent_history: Iterable[str] = (),
+        instruction: str = "",
+    ) -> LineRules:
+        """These rules with what this turn's line is checked against."""
+        earlier = [s for line in earlier_customer for s in _sentences(line)]
+        agent_all = [*agent_history, agent_reply]
+        return replace(
+            self,
+            echo_of=frozenset(_runs(agent_reply, ECHO_WORDS)),
+            leak_of=frozenset(_runs(instruction, LEAK_WORDS)),
+            earlier=tuple(
+                frozenset(words) for s in earlier if len(words := _words(s)) >= MIN_REPEAT_WORDS
+            ),
+            earlier_runs=frozenset(r for s in earlier for r in _runs(s, ECHO_WORDS)),
+            heard_words=frozenset(w for text in agent_all for w in _words(text)),
+            heard_numbers=frozenset(n for text in agent_all for n in _numbers(text)),
+            question_words=self._question_words(agent_reply),
+        )
+
+    def _question_words(self, agent_reply: str) -> frozenset[str]:
+        """Content words of the agent's direct questions to the customer (none: no question)."""
+        questions = [s for s in _sentences(agent_reply) if s.rstrip().endswith("?")]
+        words = {
+            w[:5]
+            for q in questions
+            if re.search(r"\byou(r|rs)?\b", _normalise(q))
+            for w in _words(q)
+            if len(w) >= 4 and w not in self.stopwords
+        }
+        return frozenset(words or ({"?"} if questions else set()))
 
     @classmethod
     def from_data(cls, data: dict[str, Any], card: Card) -> LineRules:
@@ -45,24 +107,56 @@ class LineRules:
             p.replace("$name", card.name).replace("$first_name", first).lower()
             for p in data.get("strip_prefixes", [])
         )
+        card_text = card.model_dump_json()
         return cls(
             max_sentences=int(data["max_sentences"]),
             max_chars=int(data["max_chars"]),
-            agent_phrases=tuple(p.lower() for p in data["agent_phrases"]),
-            out_of_character=tuple(p.lower() for p in data["out_of_character"]),
-            cooperative_phrases=tuple(p.lower() for p in data["cooperative_phrases"]),
+            agent_phrases=_lower(data["agent_phrases"]),
+            out_of_character=_lower(data["out_of_character"]),
+            cooperative_phrases=_lower(data["cooperative_phrases"]),
             upset_intents=frozenset(data["upset_intents"]),
             strip_prefixes=prefixes,
-            agent_patterns=tuple(_compile(p) for p in data.get("agent_patterns") or []),
+            agent_patterns=_patterns(data, "agent_patterns"),
+            narration_patterns=_patterns(data, "narration_patterns"),
+            own_name_allowed=_patterns(data, "own_name_allowed"),
+            own_names=tuple({card.name.lower(), first.lower()}),
+            interjections=frozenset(_lower(data.get("interjections") or [])),
+            emotion_words=frozenset(_lower(data.get("emotion_words") or [])),
+            contradiction_patterns=_patterns(data, "contradiction_patterns"),
+            escalation_phrases=_lower(data.get("escalation_phrases") or []),
+            calm_intents=frozenset(data.get("calm_intents") or []),
+            walk_away_intents=frozenset(data.get("walk_away_intents") or []),
+            walk_away_patterns=_patterns(data, "walk_away_patterns"),
+            answer_intents=frozenset(data.get("answer_intents") or []),
+            answer_markers=_patterns(data, "answer_markers"),
+            stopwords=frozenset(_lower(data.get("question_stopwords") or [])),
+            card_words=frozenset(_words(card_text)),
+            card_numbers=frozenset(_numbers(card_text)),
+            repairs={str(k): " ".join(str(v).split()) for k, v in _mapping(data, "repair")},
         )
 
+    def repair_for(self, problem: str) -> str:
+        return self.repairs.get(problem, self.repairs.get("empty", ""))
 
-def _compile(pattern: str) -> re.Pattern[str]:
+
+def _mapping(data: dict[str, Any], key: str) -> Iterable[tuple[Any, Any]]:
+    return (data.get(key) or {}).items()
+
+
+def _lower(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(p).lower() for p in items)
+
+
+def _patterns(data: dict[str, Any], key: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(_compile(key, p) for p in data.get(key) or [])
+
+
+def _compile(key: str, pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern, re.IGNORECASE)
     except re.error as exc:
         raise ConfigError(
-            f"customer_checks.yaml: agent_patterns entry {pattern!r} is not a valid "
+            f"customer_checks.yaml: {key} entry {pattern!r} is not a valid "
             f"regular expression ({exc}).",
             hint="Fix the pattern; in single-quoted YAML write an apostrophe as ''.",
         ) from None
@@ -73,88 +167,135 @@ def _normalise(text: str) -> str:
     return text.lower().replace("\u2019", "'").replace("\u2018", "'")
 
 
-def _runs(text: str) -> Iterator[tuple[str, ...]]:
-    words = _WORD.findall(_normalise(text))
-    for i in range(len(words) - ECHO_WORDS + 1):
-        yield tuple(words[i : i + ECHO_WORDS])
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_normalise(text))
 
 
-def sentence_problem(sentence: str, intent: str, rules: LineRules) -> str | None:
-    """Why this sentence cannot be said by the customer, or None when it is fine."""
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip("0").rstrip(".") or "0" for n in _NUMBER.findall(text)}
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?…])\s+", text.strip()) if s]
+
+
+def _runs(text: str, size: int) -> Iterator[tuple[str, ...]]:
+    words = _words(text)
+    for i in range(len(words) - size + 1):
+        yield tuple(words[i : i + size])
+
+
+def _has(low: str, phrases: Iterable[str]) -> bool:
+    return any(phrase in low for phrase in phrases)
+
+
+def _matches(text: str, patterns: Iterable[re.Pattern[str]]) -> bool:
+    return any(pattern.search(text) for pattern in patterns)
+
+
+def sentence_problem(
+    sentence: str, intent: str, rules: LineRules, *, first: bool = False
+) -> str | None:
+    """The kind of defect that keeps this sentence from being said, or None when fine.
+
+    first: the line's opening sentence, which is where a direct question gets answered.
+    """
     low = _normalise(sentence)
-    if rules.echo_of and any(run in rules.echo_of for run in _runs(sentence)):
+    checks = (
+        _agent_voice(low, sentence, rules),
+        _narration(low, rules),
+        _names(sentence, low, rules),
+        _repeats(low, sentence, rules),
+        _emotions(low, rules),
+        _off_intent(low, intent, rules),
+        _invented_amount(sentence, rules),
+        _unanswered(low, intent, rules) if first else None,
+    )
+    return next((problem for problem in checks if problem is not None), None)
+
+
+def _agent_voice(low: str, sentence: str, rules: LineRules) -> str | None:
+    if rules.echo_of and any(run in rules.echo_of for run in _runs(sentence, ECHO_WORDS)):
+        return "echo"
+    if _has(low, rules.agent_phrases) or _matches(low, rules.agent_patterns):
         return "role_reversal"
-    for phrase in rules.agent_phrases:
-        if phrase in low:
-            return "role_reversal"
-    if any(pattern.search(low) for pattern in rules.agent_patterns):
-        return "role_reversal"
-    for phrase in rules.out_of_character:
-        if phrase in low:
-            return "out_of_character"
-    if intent in rules.upset_intents:
-        for phrase in rules.cooperative_phrases:
-            if phrase in low:
-                return "too_cooperative"
+    if _has(low, rules.out_of_character):
+        return "out_of_character"
+    if rules.leak_of and any(run in rules.leak_of for run in _runs(sentence, LEAK_WORDS)):
+        return "leak"
     return None
 
 
-def clean_start(text: str, rules: LineRules) -> str:
-    """Drop a leading name label or wrapping quotes the model sometimes adds."""
-    stripped = text.lstrip()
-    low = stripped.lower()
-    for prefix in rules.strip_prefixes:
-        if low.startswith(prefix):
-            stripped = stripped[len(prefix) :].lstrip()
-            break
-    return stripped.lstrip("\"'“")
+def _narration(low: str, rules: LineRules) -> str | None:
+    return "narration" if _matches(low, rules.narration_patterns) else None
 
 
-def split_sentences(chunks: Iterable[str]) -> Iterator[str]:
-    """Re-chunk a token stream into whole sentences (the last may lack an end mark)."""
-    buffer = ""
-    for chunk in chunks:
-        buffer += chunk
-        while True:
-            match = _SENTENCE_END.search(buffer)
-            if match is None:
-                break
-            sentence, buffer = buffer[: match.start()], buffer[match.end() :]
-            if sentence.strip():
-                yield sentence.strip()
-    if buffer.strip():
-        yield buffer.strip()
+def _names(sentence: str, low: str, rules: LineRules) -> str | None:
+    for name in rules.own_names:
+        if re.search(rf"\b{re.escape(name)}\b", low) and not _matches(low, rules.own_name_allowed):
+            return "own_name"
+    # A capitalised word addressed to someone ("Thank you, Tom.", "Grace, listen") that
+    # neither the card nor the agent ever used is a name the agent never gave.
+    for match in _CAPITALISED.finditer(sentence):
+        word = match.group().lower()
+        if word in rules.interjections or word in rules.card_words or word in rules.heard_words:
+            continue
+        before = sentence[: match.start()].rstrip()
+        after = sentence[match.end() :].lstrip()
+        vocative_end = before.endswith(",") and (not after or after[0] in ".!?,")
+        vocative_start = not before and after.startswith(",")
+        if vocative_end or vocative_start:
+            return "invented_name"
+    return None
 
 
-@dataclass
-class Release:
-    """The outcome of releasing one generated line."""
+def _repeats(low: str, sentence: str, rules: LineRules) -> str | None:
+    if rules.earlier_runs and any(r in rules.earlier_runs for r in _runs(sentence, ECHO_WORDS)):
+        return "repeat"
+    words = frozenset(_words(low))
+    if len(words) >= MIN_REPEAT_WORDS:
+        for earlier in rules.earlier:
+            if len(words & earlier) / len(words | earlier) >= NEAR_DUPLICATE:
+                return "repeat"
+    return None
 
-    text: str = ""
-    problem: str | None = None  # why the line was cut or rejected
-    rejected: bool = False  # nothing usable: the first sentence already failed
+
+def _emotions(low: str, rules: LineRules) -> str | None:
+    if _matches(low, rules.contradiction_patterns):
+        return "contradiction"
+    named = {w for w in _words(low) if w in rules.emotion_words}
+    return "emotion_list" if len(named) >= 3 else None
 
 
-def release(chunks: Iterable[str], intent: str, rules: LineRules, result: Release) -> Iterator[str]:
-    """Yield the checked sentences of a stream (with separating spaces); fill `result`."""
-    count = 0
-    for raw in split_sentences(chunks):
-        sentence = clean_start(raw, rules) if count == 0 else raw
-        sentence = sentence.rstrip('"”') if sentence.count('"') % 2 else sentence
-        problem = sentence_problem(sentence, intent, rules)
-        too_long = len(result.text) + len(sentence) + 1 > rules.max_chars
-        if problem is None and too_long:
-            problem = "too_long"
-        if problem is None and count >= rules.max_sentences:
-            problem = "too_long"
-        if problem is not None:
-            result.problem = problem
-            result.rejected = count == 0
-            return
-        piece = sentence if count == 0 else " " + sentence
-        result.text += piece
-        count += 1
-        yield piece
-    if count == 0:
-        result.problem = "empty"
-        result.rejected = True
+def _off_intent(low: str, intent: str, rules: LineRules) -> str | None:
+    if intent in rules.upset_intents and _has(low, rules.cooperative_phrases):
+        return "too_cooperative"
+    if intent in rules.walk_away_intents and _matches(low, rules.walk_away_patterns):
+        return "wrong_intent"
+    if intent in rules.calm_intents and _has(low, rules.escalation_phrases):
+        return "wrong_intent"
+    return None
+
+
+def _invented_amount(sentence: str, rules: LineRules) -> str | None:
+    # Only money: "$1,240" or "1240 dollars" that neither the card nor the agent said.
+    amounts = re.findall(
+        r"[$£€]\s?(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*(?:dollars|pounds|euros|bucks)\b",
+        sentence,
+        re.IGNORECASE,
+    )
+    for pair in amounts:
+        number = next(iter(_numbers("".join(pair))), None)
+        if number and number not in rules.card_numbers and number not in rules.heard_numbers:
+            return "fact_conflict"
+    return None
+
+
+def _unanswered(low: str, intent: str, rules: LineRules) -> str | None:
+    if not rules.question_words or intent not in rules.answer_intents:
+        return None
+    if _matches(low, rules.answer_markers):
+        return None
+    if any(w[:5] in rules.question_words for w in _words(low) if len(w) >= 4):
+        return None
+    return "unanswered"

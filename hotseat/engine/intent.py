@@ -11,7 +11,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from evaluators.grade import Grade
-from hotseat.engine.mood import MoodStep
+from hotseat.engine.mood import HOLLOW, MoodStep
 from hotseat.personas.card import Card, Intent
 
 END_INTENT: dict[str, Intent] = {
@@ -20,8 +20,6 @@ END_INTENT: dict[str, Intent] = {
     "hangs_up": "hang_up",
     "turn_limit": "hang_up",
 }
-# Vague or hollow commitments the customer pushes back on rather than merely vents at.
-HOLLOW = frozenset({"false_promise", "call_back_later", "generic_script"})
 ACCEPT_TRUST_MARGIN = 2.0  # accept a concrete step a little before fully trusting the rep
 
 

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluators.grade import Grade
-from hotseat.personas.card import Card
+from hotseat.personas.card import Card, MoodBand
 
 EndState = Literal["resolved", "demands_supervisor", "hangs_up", "turn_limit"]
 END_STATES: tuple[str, ...] = ("resolved", "demands_supervisor", "hangs_up", "turn_limit")
@@ -29,6 +29,9 @@ TRIGGER_TRUST_COST = 0.5  # trust lost per unit of trigger strength
 FEARFUL_TRIGGER_FEAR = 0.6  # a frightened customer gets more frightened, not only angrier
 NEUTRAL_LEVEL = 1
 HANG_UP_STREAK = 2
+# Vague or hollow commitments: the customer pushes back on them rather than merely vents,
+# and an easy customer forgives the first one (a generic reply, not a hostile one).
+HOLLOW = frozenset({"false_promise", "call_back_later", "generic_script"})
 
 
 class Mood(BaseModel):
@@ -41,6 +44,7 @@ class Mood(BaseModel):
     trust: float = Field(ge=0, le=10)
     bad_streak: int = Field(default=0, ge=0, description="consecutive bad replies")
     replies: int = Field(default=0, ge=0, description="agent replies graded so far")
+    forgiven: int = Field(default=0, ge=0, description="bad replies shrugged off so far")
 
     @classmethod
     def start(cls, card: Card) -> Mood:
@@ -60,6 +64,14 @@ class MoodStep(BaseModel):
 
 def _clamp(value: float) -> float:
     return round(max(0.0, min(10.0, value)), 2)
+
+
+CALMER_BELOW = 5.0  # anger and fear both under this: the customer speaks more evenly
+
+
+def band(mood: Mood) -> MoodBand:
+    """Which of the card's lines fit this mood (heated at the start of every call)."""
+    return "calmer" if max(mood.anger, mood.fear) < CALMER_BELOW else "heated"
 
 
 def empathy_level(grade: Grade) -> int:
@@ -97,6 +109,12 @@ def step_mood(mood: Mood, grade: Grade, card: Card) -> MoodStep:
             fear -= strength if card.archetype == "fearful" else strength / 2
 
     bad = bool(fired) or empathy_level(grade) + grade.empowerment <= 2
+    # An easy customer shrugs off their first generic reply (no anger from it, no strike)
+    # and waits for action; hostile ones (minimising, blame...) and later ones count.
+    forgiven = mood.forgiven
+    if bad and set(fired) <= HOLLOW and forgiven < card.end_conditions.forgive:
+        bad, forgiven = False, forgiven + 1
+        anger, fear, trust = mood.anger, mood.fear, mood.trust
     good = not bad and is_good(grade)
     streak = mood.bad_streak + 1 if bad else (0 if good else mood.bad_streak)
     new = Mood(
@@ -105,6 +123,7 @@ def step_mood(mood: Mood, grade: Grade, card: Card) -> MoodStep:
         trust=_clamp(trust),
         bad_streak=streak,
         replies=mood.replies + 1,
+        forgiven=forgiven,
     )
     return MoodStep(
         mood=new, end_state=_end_state(new, grade, card, bad), fired=fired, bad=bad, good=good

@@ -19,7 +19,7 @@ import yaml
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from hotseat.engine.intent import IntentChoice
-from hotseat.engine.mood import Mood
+from hotseat.engine.mood import Mood, band
 from hotseat.errors import ConfigError
 from hotseat.paths import prompts_dir as configured_prompts
 from hotseat.personas.card import Card
@@ -32,7 +32,7 @@ PROMPT_FILES = (
     "customer_checks.yaml",
 )
 DEFAULT_BUDGET = 1400  # tokens for the whole customer prompt; a 4k-context local model fits
-MAX_EXAMPLES = 3
+MAX_EXAMPLES = 2  # one or two lines for the move: more and small models copy them
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,14 @@ def instruction(
     return " ".join(text.split())
 
 
+def instruction_texts(prompts: CustomerPrompts) -> str:
+    """Every instruction the engine can send, without placeholders: words a customer line
+    must not repeat (the voice checker's leak check)."""
+    parts = prompts.parts
+    texts = [*parts["intents"].values(), *parts["end_states"].values()]
+    return " ".join(str(t).replace("$fact", " ") for t in texts)
+
+
 def _history(prompts: CustomerPrompts, card: Card) -> str:
     if not card.history:
         return ""
@@ -184,7 +192,7 @@ def render_turn(
     revealed: list[str],
     reply: str,
 ) -> str:
-    examples = card.lines.for_intent(choice.intent)[:MAX_EXAMPLES]
+    examples = card.lines.for_intent(choice.intent, band(mood))[:MAX_EXAMPLES]
     return _fill(
         prompts.turn,
         mood_words=mood_words(mood, prompts.parts),

@@ -22,12 +22,13 @@ from evaluators.grade import Evaluator, GradeRequest, Turn
 from hotseat import paths
 from hotseat.engine.checks import LineRules
 from hotseat.engine.intent import IntentChoice
-from hotseat.engine.mood import Mood
+from hotseat.engine.mood import Mood, band
 from hotseat.engine.prompts import (
     DEFAULT_BUDGET,
     CustomerPrompts,
     PromptTurn,
     build_messages,
+    instruction_texts,
     load_prompts,
     prompts_from_content,
 )
@@ -210,9 +211,8 @@ class Engine:
         card = self._card(session)
         prompts = self._prompts_for(session)
         messages = self.customer_messages(card, prompts, state, pending, turns)
-        last_agent = next((t.text for t in reversed(turns) if t.role == "agent"), "")
-        rules = LineRules.from_data(prompts.checks, card).with_echo(last_agent)
-        fallback = self._fallback(card, pending, session.seed, len(turns))
+        rules = line_rules(prompts, card, turns)
+        fallback = self._fallback(card, pending, state.mood, session.seed, len(turns))
         line = SpokenLine()
         started = time.perf_counter()
         yield from speak(
@@ -381,13 +381,24 @@ class Engine:
         )
 
     @staticmethod
-    def _fallback(card: Card, pending: Pending, seed: int, position: int) -> str:
-        lines = card.lines.for_intent(pending.intent)
+    def _fallback(card: Card, pending: Pending, mood: Mood, seed: int, position: int) -> str:
+        lines = card.lines.for_intent(pending.intent, band(mood))
         if pending.intent == "reveal" and pending.fact_id:
             # Reveal lines are written in the order of the hidden facts they voice.
             ids = [f.id for f in card.scenario.hidden_facts]
             return lines[ids.index(pending.fact_id) % len(lines)]
         return _pick(lines, seed + position)
+
+
+def line_rules(prompts: CustomerPrompts, card: Card, turns: list[TurnRecord]) -> LineRules:
+    """The voice checks for the next customer line of this conversation."""
+    agent = [t.text for t in turns if t.role == "agent"]
+    return LineRules.from_data(prompts.checks, card).for_turn(
+        agent[-1] if agent else "",
+        earlier_customer=[t.text for t in turns if t.role == "customer"],
+        agent_history=agent[:-1],
+        instruction=instruction_texts(prompts),
+    )
 
 
 def _pick(lines: list[str], n: int) -> str:

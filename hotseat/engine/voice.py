@@ -1,7 +1,9 @@
-"""Voice one customer line: stream it through the checks, regenerate once, else fall back.
+"""Voice one customer line: stream it through the checks, repair once, else fall back.
 
-The fallback is the card's own example line for the intent, so a model that keeps
-slipping into the agent's voice still yields a customer who says the right thing.
+A first try whose opening sentence fails is regenerated once, with a one-line repair
+instruction for its defect added to the turn; if that fails too, the card's written line
+for the intent and mood band is used, so a model that keeps slipping still yields a
+customer who says the right thing.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import BaseMessage, HumanMessage
 
-from hotseat.engine.checks import LineRules, Release, release
+from hotseat.engine.checks import LineRules
+from hotseat.engine.release import Release, release
 from hotseat.tokens import usage_and_cost
 
-ATTEMPTS = 2  # the first try plus one regeneration
+ATTEMPTS = 2  # the first try plus one repair
+FALLBACK = "fallback"  # recorded in `problems` when the card's written line was used
 
 
 @dataclass
@@ -48,6 +52,13 @@ def _chunks(
             yield text
 
 
+def with_repair(messages: Sequence[BaseMessage], note: str) -> list[BaseMessage]:
+    """The same prompt with the repair note at the end of the last message (the cached
+    prefix before it is unchanged, so a local model does not reprocess it)."""
+    *head, last = messages
+    return [*head, HumanMessage(f"{last.content}\n({note})")]
+
+
 def speak(
     model: BaseChatModel,
     model_name: str,
@@ -58,12 +69,13 @@ def speak(
     line: SpokenLine,
 ) -> Iterator[str]:
     """Yield the checked line piece by piece; `line` holds text, repairs and usage after."""
+    prompt = list(messages)
     for _ in range(ATTEMPTS):
         result = Release()
         seen: list[str] = []
-        yield from release(_chunks(model, messages, seen), intent, rules, result)
+        yield from release(_chunks(model, prompt, seen), intent, rules, result)
         # Pay for what the model produced, including text the checks threw away.
-        usage = usage_and_cost(messages, "".join(seen), model_name)
+        usage = usage_and_cost(prompt, "".join(seen), model_name)
         line.prompt_tokens += usage.prompt_tokens
         line.completion_tokens += usage.completion_tokens
         line.cost_usd += usage.cost_usd
@@ -73,6 +85,8 @@ def speak(
         if not result.rejected:
             line.text = result.text
             return
+        prompt = with_repair(messages, rules.repair_for(result.problem or "empty"))
     line.text = fallback
     line.fallback = True
+    line.problems.append(FALLBACK)
     yield fallback

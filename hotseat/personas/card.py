@@ -151,6 +151,12 @@ class EndConditions(_Strict):
         default=10, ge=0, le=10, description="anger at which a bad reply makes them hang up"
     )
     max_turns: int = Field(ge=2, le=100, description="agent replies before the call ends")
+    forgive: int = Field(
+        default=0,
+        ge=0,
+        le=3,
+        description="bad replies shrugged off before they count (difficulty overlays set it)",
+    )
 
 
 class Contact(_Strict):
@@ -162,8 +168,22 @@ class Contact(_Strict):
     transferred_to: str | None = None
 
 
+MoodBand = Literal["heated", "calmer"]
+
+
+class CalmerLines(_Strict):
+    """Lines for when the customer has cooled down: still not satisfied, but even."""
+
+    vent: list[str] = Field(min_length=1)
+    push_back: list[str] = Field(min_length=1)
+    accept: list[str] = Field(min_length=1)
+    demand_supervisor: list[str] = Field(min_length=1)
+    hang_up: list[str] = Field(min_length=1)
+
+
 class Lines(_Strict):
-    """Example lines per intent: shown to the model and used as the fallback line."""
+    """Lines per intent (and mood band): shown to the model as examples, and said as they
+    are when the model's own line fails the voice checks twice."""
 
     opening: list[str] = Field(min_length=1)
     vent: list[str] = Field(min_length=1)
@@ -173,11 +193,13 @@ class Lines(_Strict):
     demand_supervisor: list[str] = Field(min_length=1)
     hang_up: list[str] = Field(min_length=1)
     thank_close: list[str] = Field(min_length=1)
+    calmer: CalmerLines
 
-    def for_intent(self, intent: str) -> list[str]:
+    def for_intent(self, intent: str, band: MoodBand = "heated") -> list[str]:
         if intent not in INTENTS:
             raise ValueError(f"unknown intent {intent!r}; use one of {list(INTENTS)}")
-        lines: list[str] = getattr(self, intent)
+        source: BaseModel = self.calmer if band == "calmer" else self
+        lines: list[str] = getattr(source, intent, None) or getattr(self, intent)
         return lines
 
 

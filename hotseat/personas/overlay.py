@@ -37,6 +37,12 @@ class Overlay(BaseModel):
     )
     patience: int = Field(default=0, ge=-9, le=9, description="added to patience (min 1)")
     max_turns: int = Field(default=0, ge=-50, le=50, description="added to max_turns (min 2)")
+    patience_max: int | None = Field(
+        default=None, ge=1, le=10, description="patience after the shift is at most this"
+    )
+    forgive: int = Field(
+        default=0, ge=0, le=3, description="bad replies forgiven before patience counts them"
+    )
     voice_intensity: int = Field(default=0, ge=-4, le=4, description="added, kept in 1..5")
     voice_note: str = Field(default="", description="appended to the voice style")
 
@@ -65,6 +71,9 @@ def apply_overlay(card: Card, overlay: Overlay) -> Card:
     resolve["trust_min"] = _clamp(resolve["trust_min"] + overlay.resolve_shift.trust, 0, 10)
     ends["patience"] = int(_clamp(ends["patience"] + overlay.patience, 1, 10))
     ends["max_turns"] = int(_clamp(ends["max_turns"] + overlay.max_turns, 2, 100))
+    if overlay.patience_max is not None:
+        ends["patience"] = min(ends["patience"], overlay.patience_max)
+    ends["forgive"] = int(_clamp(ends.get("forgive", 0) + overlay.forgive, 0, 3))
     voice = data["voice"]
     voice["intensity"] = int(_clamp(voice["intensity"] + overlay.voice_intensity, 1, 5))
     if overlay.voice_note:

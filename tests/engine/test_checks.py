@@ -1,11 +1,13 @@
-"""Line checks: role reversal, breaking character, over-cooperation, length, labels."""
+"""The voice checker: every defect kind on lines that have it, and real customer lines that
+must pass (the defective lines are the ones seen from the embedded model in the issue)."""
 
 from __future__ import annotations
 
 import pytest
 
-from hotseat.engine.checks import LineRules, Release, release, split_sentences
-from hotseat.engine.prompts import load_prompts
+from hotseat.engine.checks import LineRules
+from hotseat.engine.prompts import instruction_texts, load_prompts
+from hotseat.engine.release import Release, release, split_sentences
 from hotseat.errors import ConfigError
 from hotseat.personas import get_card
 
@@ -113,7 +115,7 @@ def test_stream_is_released_in_whole_sentences() -> None:
 
 def test_customer_echoing_the_agents_commitment_is_cut() -> None:
     agent = "I'm booking an engineer for 8am tomorrow and I'll call you at 10 to confirm."
-    rules = RULES.with_echo(agent)
+    rules = RULES.for_turn(agent)
     result = Release()
     line = (
         "It's not the modem, it's the line. I'm booking an engineer for 8am tomorrow "
@@ -121,8 +123,116 @@ def test_customer_echoing_the_agents_commitment_is_cut() -> None:
     )
     pieces = list(release(_words(line), "push_back", rules, result))
     assert "".join(pieces) == "It's not the modem, it's the line."
-    assert result.problem == "role_reversal"
+    assert result.problem == "echo"
     # Quoting a few of the agent's words back is what customers do, and is fine.
     ok = Release()
     list(release(_words("You said 8am tomorrow. You'd better mean it."), "push_back", rules, ok))
     assert ok.problem is None
+
+
+INSULIN = get_card("insulin-refill")
+INSULIN_RULES = LineRules.from_data(load_prompts().checks, INSULIN)
+
+
+def _problem(line: str, intent: str = "vent", rules: LineRules = RULES) -> str | None:
+    result = Release()
+    list(release(_words(line), intent, rules, result))
+    return result.problem
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("The agent's response was unhelpful.", "narration"),
+        (
+            "The agent said it would be fixed while I was on the line, but I don't believe him.",
+            "narration",
+        ),
+        ("I'm not trusting this agent anymore.", "narration"),
+        ("The representative keeps stalling me.", "narration"),
+        ("Thank you, Tom.", "invented_name"),
+        ("I appreciate your concern, Grace.", "invented_name"),
+        ("I feel angry, frustrated, scared and betrayed.", "emotion_list"),
+        ("I am not upset, but I am angry.", "contradiction"),
+        ("As the customer, I expect better.", "out_of_character"),
+        ("*sighs* Fine.", "out_of_character"),
+        ("I say this is going nowhere and I want someone else.", "leak"),
+        ("I was charged $500 on top of everything.", "fact_conflict"),
+    ],
+)
+def test_defective_lines_are_caught_with_their_kind(line: str, kind: str) -> None:
+    rules = RULES.for_turn("I hear you.", instruction=instruction_texts(load_prompts()))
+    assert _problem(line, "vent", rules) == kind
+
+
+@pytest.mark.parametrize("line", ["Oh no, Lucia.", "I know, Lucia.", "Lucia is scared."])
+def test_the_customer_naming_themselves_is_caught(line: str) -> None:
+    assert _problem(line, "vent", INSULIN_RULES) == "own_name"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "My name is Lucia Ferreira, and my son has two days of insulin left.",
+        "The last agent hung up on me.",
+        "The agent I spoke to on Monday promised a callback.",
+        "Look, I need this today.",
+        "Thanks for nothing, Sam.",  # the agent introduced themselves as Sam
+        "Mateo has forty units left.",
+        "That's twelve hundred and forty dollars, $1,240, gone twice.",
+        "I'm angry and I'm scared.",
+    ],
+)
+def test_real_customer_lines_pass(line: str) -> None:
+    rules = INSULIN_RULES if "Lucia" in line or "Mateo" in line else RULES
+    rules = rules.for_turn("I'm Sam. I hear you.", instruction=instruction_texts(load_prompts()))
+    assert _problem(line, "vent", rules) is None
+
+
+def test_a_name_the_agent_gave_may_be_used() -> None:
+    rules = RULES.for_turn("This is Grace from billing. I'll fix it.")
+    assert _problem("I appreciate that, Grace.", "vent", rules) is None
+
+
+def test_repeating_an_earlier_line_or_nearly_is_caught() -> None:
+    earlier = ["You took my rent money twice. Fix it now."]
+    rules = RULES.for_turn("I understand.", earlier_customer=earlier)
+    assert _problem("You took my rent money twice.", "vent", rules) == "repeat"
+    assert _problem("You took my rent money twice!!", "vent", rules) == "repeat"
+    assert _problem("You took my money twice, my rent money.", "vent", rules) == "repeat"
+    assert _problem("I want a date for the refund.", "vent", rules) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "intent"),
+    [
+        ("Get me your supervisor.", "accept"),
+        ("The anger is still there. I'm not going to give them that.", "thank_close"),
+        ("You're so unfair. I should have known.", "thank_close"),
+        ("Thank you for your help.", "hang_up"),
+        ("Thanks, I appreciate it.", "demand_supervisor"),
+    ],
+)
+def test_lines_that_contradict_the_intent_are_caught(line: str, intent: str) -> None:
+    assert _problem(line, intent) == "wrong_intent"
+
+
+def test_sarcastic_thanks_while_hanging_up_is_in_character() -> None:
+    assert _problem("Thanks for nothing. I'm calling my bank.", "hang_up") is None
+
+
+def test_a_direct_question_must_be_answered_first_when_the_intent_allows() -> None:
+    rules = INSULIN_RULES.for_turn("Which pharmacy do you use?")
+    dodge = "I can't do that yet. I need to know the date of the last vial."
+    assert _problem(dodge, "push_back", rules) == "unanswered"
+    assert _problem("The pharmacy on Elm Street. Why?", "push_back", rules) is None
+    assert _problem("It's the CVS by the school. Can you fix it?", "push_back", rules) is None
+    # Walking away leaves no room to answer; a statement is not a question.
+    assert _problem("Forget it, I'm done with you people.", "hang_up", rules) is None
+    statement = INSULIN_RULES.for_turn("I've found your son's file.")
+    assert _problem("When will the insulin be ready?", "push_back", statement) is None
+
+
+def test_the_repair_instruction_names_the_defect() -> None:
+    assert "the agent" in RULES.repair_for("narration").lower()
+    assert RULES.repair_for("no such kind") == RULES.repair_for("empty")

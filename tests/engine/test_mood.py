@@ -126,3 +126,28 @@ def test_furious_customer_hangs_up_on_a_second_bad_reply() -> None:
     first = step_mood(furious, CALM_DOWN, CARD)
     assert first.end_state is None and first.mood.anger == 10
     assert step_mood(first.mood, CALM_DOWN, CARD).end_state == "hangs_up"
+
+
+def _replies_survived(card, grade, limit: int = 10) -> int:
+    mood = Mood.start(card)
+    for n in range(1, limit + 1):
+        step = step_mood(mood, grade, card)
+        if step.end_state is not None:
+            return n
+        mood = step.mood
+    return limit
+
+
+@pytest.mark.parametrize("persona", ["double-charge", "card-fraud", "tier2-transfers"])
+def test_easy_forgives_one_generic_reply_and_hard_ends_after_two_bad(persona: str) -> None:
+    easy, hard = get_card(persona, "easy"), get_card(persona, "hard")
+    first = step_mood(Mood.start(easy), VAGUE, easy)
+    # Easy shrugs the first generic reply off: no strike and no extra anger.
+    assert not first.bad and first.mood.bad_streak == 0 and first.mood.forgiven == 1
+    assert first.mood.anger <= Mood.start(easy).anger
+    second = step_mood(first.mood, VAGUE, easy)
+    assert second.bad and second.mood.bad_streak == 1  # the next one counts
+    assert _replies_survived(easy, VAGUE) >= 3
+    assert _replies_survived(hard, VAGUE) <= 2
+    # A hostile reply is not forgiven, even on easy.
+    assert step_mood(Mood.start(easy), CALM_DOWN, easy).bad

@@ -39,19 +39,40 @@ def test_prompt_carries_mood_intent_and_the_wrapped_reply() -> None:
     assert "Dana Whitfield" in system and "anger 8.0/10" in last and "furious" in last
     assert '\nThe agent says: "I hear you."' in last  # the wrapper that kept the 1.5B model in role
     assert "Reply as Dana Whitfield, the angry customer" in last
-    assert "Vent." in last
+    assert "That did not help me" in last  # the vent move, in the customer's own voice
+    # The move's example lines, for the mood band the customer is in (heated at the start).
+    card = get_card("double-charge")
+    assert card.lines.for_intent("vent")[0] in last
+
+
+def test_a_calmer_customer_is_shown_the_calmer_lines() -> None:
+    card = get_card("double-charge")
+    calm = Mood(anger=3, fear=2, trust=5)
+    msgs = build_messages(
+        load_prompts(),
+        card,
+        calm,
+        IntentChoice(intent="push_back"),
+        None,
+        [PromptTurn("customer", "Hi."), PromptTurn("agent", "Okay.")],
+        [],
+        [],
+        MODEL,
+    )
+    assert card.lines.calmer.push_back[0] in msgs[-1].content
+    assert card.lines.push_back[0] not in msgs[-1].content
 
 
 def test_reveal_puts_the_fact_in_the_instruction_and_then_in_memory() -> None:
     choice = IntentChoice(intent="reveal", fact_id="overdraft")
     msgs = _build(choice=choice, revealed=["overdraft"])
     assert "overdraft fee" in msgs[-1].content
-    assert "You have already told the agent" in msgs[-1].content
+    assert "I have already told the agent" in msgs[-1].content
 
 
 def test_end_state_instruction_is_added() -> None:
     msgs = _build(choice=IntentChoice(intent="hang_up"), end="hangs_up")
-    assert "You are hanging up now" in msgs[-1].content
+    assert "I am hanging up now" in msgs[-1].content
 
 
 def test_escalated_prompt_contains_the_remembered_transfers() -> None:
@@ -61,7 +82,7 @@ def test_escalated_prompt_contains_the_remembered_transfers() -> None:
     for contact in card.history:
         assert contact.said.split()[0] in system
         if contact.transferred_to:
-            assert f"transferred you to {contact.transferred_to}" in system
+            assert f"transferred me to {contact.transferred_to}" in system
 
 
 def test_prompt_tokens_stay_flat_over_thirty_turns() -> None:

@@ -121,7 +121,13 @@ def test_role_reversal_is_regenerated_then_replaced_and_counted(engine, fake_ope
     # Each failed check is kept per turn, so role reversal is counted apart from
     # lines that were only too long.
     assert customer[1].problems == ["role_reversal"]
-    assert customer[2].problems == ["role_reversal", "role_reversal"]
+    assert customer[2].problems == ["role_reversal", "role_reversal", "fallback"]
+    # The regeneration carried a one-line repair for the defect; the first try did not.
+    last_two = [r["messages"][-1]["content"] for r in fake_openai.requests[-2:]]
+    assert "You spoke as the agent" not in last_two[0]
+    assert last_two[1].endswith(
+        "(You spoke as the agent. Speak only as the customer, about your own problem.)"
+    )
     fake_openai.script("Fine. One. Two. Three. Four.")
     _play(engine, view.session_id, "I will refund it today.")
     after = engine.view(view.session_id)
