@@ -105,6 +105,45 @@ def _caving(summary: dict[str, Any]) -> list[str]:
     return body
 
 
+def _voice(voice: dict[str, Any]) -> list[str]:
+    """Per card: generated customer lines, how many failed a check, how many were repaired
+    (regenerated or cut) and how many were replaced by the card's written line."""
+    rows = []
+    for card, v in [("all cards", voice["overall"]), *voice["by_card"].items()]:
+        kinds = ", ".join(f"{k} {n}" for k, n in v["kinds"].items()) or "none"
+        rows.append(
+            f'<tr><td class="l">{escape(card)}</td><td>{v["lines"]}</td>'
+            + _cell(f"voice/{card}/flagged", str(v["flagged"]))
+            + _cell(f"voice/{card}/repaired", str(v["repaired"]))
+            + _cell(f"voice/{card}/fallback", str(v["fallback"]))
+            + f'<td class="l">{escape(kinds)}</td></tr>'
+        )
+    return [
+        "<h2>Customer voice checks per card</h2><p>Generated customer lines (the scripted "
+        "opening excluded); a line that failed a check was regenerated once with a repair "
+        "note, cut before the failing sentence, or replaced by the card's written line. "
+        "The trainee only ever saw checked lines.</p>",
+        _table(["card", "lines", "failed a check", "repaired", "card's line", "defects"], rows),
+    ]
+
+
+def _difficulty(summary: dict[str, Any]) -> list[str]:
+    rows = [
+        f'<tr><td class="l">{escape(d)}</td><td class="l">{escape(bot)}</td><td>{b["n"]}</td>'
+        + _cell(f"difficulty/{d}/{bot}/mean_replies", f"{b['mean_replies']:.1f}")
+        + _cell(f"difficulty/{d}/{bot}/survived", f"{b['survived']} ({_pct(b['survived_rate'])})")
+        + "</tr>"
+        for d, s in summary.items()
+        for bot, b in s["by_bot"].items()
+    ]
+    return [
+        "<h2>Difficulty per bot</h2><p>Mean agent replies before the call ended, and how "
+        "many calls lasted at least three replies (on easy a generic script should; on "
+        "hard it should not).</p>",
+        _table(["difficulty", "bot", "n", "mean replies", "lasted 3+ replies"], rows),
+    ]
+
+
 def simulate_page(summary: dict[str, Any], examples: dict[str, dict[str, Any]]) -> str:
     es = summary["end_states"]
     body = [
@@ -124,6 +163,8 @@ def simulate_page(summary: dict[str, Any], examples: dict[str, dict[str, Any]]) 
             + f'<td class="l">{escape(c["detail"])}</td></tr>'
         )
     body.append(_table(["check", "result", "value", "detail"], rows))
+    body += _voice(summary["voice"])
+    body += _difficulty(summary["difficulty"])
 
     head = ["", "n", *END_STATES]
     body.append("<h2>End states per bot</h2>")

@@ -10,6 +10,9 @@ from collections import Counter, defaultdict
 from statistics import mean, median
 from typing import Any
 
+from hotseat.report.difficulty import difficulty_check, difficulty_summary
+from hotseat.report.voice import voice_summary
+
 END_STATES = ("resolved", "demands_supervisor", "hangs_up", "turn_limit")
 WALK_AWAY = ("demands_supervisor", "hangs_up")
 # A customer who settles right after one of these replies has caved, whoever the bot is:
@@ -19,7 +22,6 @@ POWERLESS = 1
 CAVE_EXAMPLES = 5
 PASS_RATE = 0.8  # dismissive must walk away / ideal must resolve this often
 MAX_REPAIR_RATE = 0.1
-DIFFICULTY_ORDER = ("easy", "standard", "hard")
 
 
 def _rate(n: int, total: int) -> float:
@@ -208,38 +210,15 @@ def _realism(
             rate,
             f"on {reversals} of {customer_lines} generated customer lines the model spoke as "
             f"the agent (cut or replaced before anyone saw it); {repairs} lines were repaired "
-            "for any reason (role reversal, breaking character, too long, too cooperative)",
+            "for any reason (see the voice checks per card)",
         )
     )
-    if len(by_difficulty) > 1:
-        order = [d for d in DIFFICULTY_ORDER if d in by_difficulty]
-        resolve = {
-            d: _rate(
-                sum(r["end_state"] == "resolved" for r in by_difficulty[d]), len(by_difficulty[d])
-            )
-            for d in order
-        }
-        differs = len(set(resolve.values())) > 1
-        checks.append(
-            _check(
-                "difficulty_matters",
-                differs,
-                None,
-                "resolved rate by difficulty: "
-                + ", ".join(f"{d} {v:.0%}" for d, v in resolve.items()),
-            )
-        )
-    else:
-        only = next(iter(by_difficulty), "none")
-        checks.append(
-            _check(
-                "difficulty_matters",
-                None,
-                None,
-                f"only one difficulty ({only}) in this folder; run simulate again with "
-                "--difficulty easy and hard into the same --out to compare",
-            )
-        )
+    resolved = {
+        d: _rate(sum(r["end_state"] == "resolved" for r in rs), len(rs))
+        for d, rs in by_difficulty.items()
+    }
+    passed, detail = difficulty_check(difficulty_summary(rows), resolved)
+    checks.append(_check("difficulty_matters", passed, None, detail))
     return checks
 
 
@@ -277,6 +256,8 @@ def summarise(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[
         "grades": {b: _grades(rs) for b, rs in sorted(by_bot.items())},
         "turns_to_resolution": {b: _turns_to_resolution(rs) for b, rs in sorted(by_bot.items())},
         "realism": _realism(rows, by_bot, by_difficulty, caves),
+        "voice": voice_summary(rows),
+        "difficulty": difficulty_summary(rows),
         "caving": caves,
         "cost": {
             "total_usd": total_cost,

@@ -309,3 +309,50 @@ def test_role_reversal_counts_only_lines_that_spoke_as_the_agent(tmp_path: Path)
     assert checks["role_reversal"]["value"] == round(1 / 3, 4)
     assert "on 1 of 3" in checks["role_reversal"]["detail"]
     assert "2 lines were repaired" in checks["role_reversal"]["detail"]
+
+
+def test_voice_checks_are_reported_per_card(tmp_path: Path) -> None:
+    a = _conv("double-charge", "ideal", 0, "resolved", [_grade(3, 4)] * 3)
+    b = _conv("card-fraud", "dismissive", 0, "hangs_up", [_grade(0, 0)] * 2)
+    problems_a = ([], ["narration"], ["own_name", "repeat", "fallback"], [])
+    customer = [t for t in a["turns"] if t["role"] == "customer"]
+    for turn, problems in zip(customer, problems_a, strict=True):
+        turn["problems"] = problems
+    _write(tmp_path, [a, b])
+    summary = build_report(tmp_path)
+    voice = summary["voice"]
+    assert voice["by_card"]["double-charge"] == {
+        "lines": 3,
+        "flagged": 2,
+        "repaired": 1,
+        "fallback": 1,
+        "flagged_rate": round(2 / 3, 4),
+        "fallback_rate": round(1 / 3, 4),
+        "kinds": {"narration": 1, "own_name": 1, "repeat": 1},
+    }
+    assert voice["by_card"]["card-fraud"]["lines"] == 2
+    assert voice["overall"]["lines"] == 5 and voice["overall"]["fallback"] == 1
+    html = (tmp_path / "report.html").read_text()
+    assert _metric(html, "voice/double-charge/fallback") == "1"
+    assert _metric(html, "voice/all cards/flagged") == "2"
+
+
+def test_difficulty_is_na_when_nothing_resolves_and_compares_lengths(tmp_path: Path) -> None:
+    bad = _grade(0, 1, ("generic_script",))
+    rows = [
+        _conv("double-charge", "scripted_apology", s, "hangs_up", [bad] * n, difficulty=d)
+        for s in range(4)
+        for d, n in (("easy", 3 + s % 2), ("hard", 2))
+    ]
+    _write(tmp_path, rows)
+    summary = build_report(tmp_path)
+    check = next(c for c in summary["realism"] if c["check"] == "difficulty_matters")
+    assert check["passed"] is None
+    assert "no conversation resolved" in check["detail"]
+    assert "easy 3.5, hard 2.0" in check["detail"]
+    assert "scripted_apology lasted 3+ replies: easy 4/4, hard 0/4" in check["detail"]
+    assert summary["difficulty"]["easy"]["by_bot"]["scripted_apology"]["survived_rate"] == 1.0
+    html = (tmp_path / "report.html").read_text()
+    assert "n/a" in html and _metric(html, "difficulty/hard/scripted_apology/survived") == (
+        "0 (0.0%)"
+    )
