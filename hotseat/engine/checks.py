@@ -21,8 +21,12 @@ from hotseat.personas.card import Card
 _WORD = re.compile(r"[a-z0-9']+")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# Words the customer quotes back ('"I understand your frustration." You're the fifth...')
+# are someone else's: they are not the customer speaking as the agent.
+# The closing quote may be missing: sentence splitting keeps it with the space after.
+_QUOTED = re.compile(r"\"[^\"]+(\"|$)|“[^”]+(”|$)|(?<![\w])'[^']{6,}('(?![\w])|$)")
 ECHO_WORDS = 6  # this many words in a row taken from the agent's reply is an echo
-LEAK_WORDS = 5  # this many words in a row from the engine's instruction is a leak
+LEAK_WORDS = 7  # this many words in a row from the engine's instruction is a leak
 NEAR_DUPLICATE = 0.75  # word-set overlap with an earlier customer sentence that repeats it
 MIN_REPEAT_WORDS = 4  # "I want my money." may fairly be said twice
 
@@ -215,6 +219,7 @@ def sentence_problem(
 
 
 def _agent_voice(low: str, sentence: str, rules: LineRules) -> str | None:
+    low = _QUOTED.sub(" ", low)
     if rules.echo_of and any(run in rules.echo_of for run in _runs(sentence, ECHO_WORDS)):
         return "echo"
     if _has(low, rules.agent_phrases) or _matches(low, rules.agent_patterns):

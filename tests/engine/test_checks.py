@@ -9,7 +9,9 @@ from hotseat.engine.checks import LineRules
 from hotseat.engine.prompts import instruction_texts, load_prompts
 from hotseat.engine.release import Release, release, split_sentences
 from hotseat.errors import ConfigError
+from hotseat.paths import personas_dir
 from hotseat.personas import get_card
+from hotseat.personas.catalog import load_catalog
 
 CARD = get_card("double-charge")
 RULES = LineRules.from_data(load_prompts().checks, CARD)
@@ -236,3 +238,26 @@ def test_a_direct_question_must_be_answered_first_when_the_intent_allows() -> No
 def test_the_repair_instruction_names_the_defect() -> None:
     assert "the agent" in RULES.repair_for("narration").lower()
     assert RULES.repair_for("no such kind") == RULES.repair_for("empty")
+
+
+def _all_lines(card):
+    for intent in ("vent", "push_back", "accept", "demand_supervisor", "hang_up", "thank_close"):
+        for band in ("heated", "calmer"):
+            for line in card.lines.for_intent(intent, band):
+                yield intent, line
+
+
+@pytest.mark.parametrize("persona", sorted(load_catalog(personas_dir()).cards))
+def test_every_cards_written_lines_pass_the_checks_for_their_intent(persona: str) -> None:
+    """The fallback is said when the model failed twice: it must never be a defect itself."""
+    card = get_card(persona)
+    rules = LineRules.from_data(load_prompts().checks, card).for_turn(
+        "Okay.", instruction=instruction_texts(load_prompts())
+    )
+    failures = [
+        (intent, line, problem)
+        for intent, line in _all_lines(card)
+        # Trainers may write a longer line on purpose; only the model is held to three.
+        if (problem := _problem(line, intent, rules)) not in (None, "too_long")
+    ]
+    assert failures == []
