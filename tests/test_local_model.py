@@ -105,3 +105,24 @@ def test_one_instance_per_role_and_threads_serialise(local_settings: Settings) -
         llama.create_chat_completion = real
     assert len(results) == 3 and all(isinstance(r, str) for r in results)
     assert most == 1  # calls on one instance never overlapped
+
+
+def test_warming_reads_the_prompt_so_the_next_call_reuses_it(local_settings: Settings) -> None:
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    model = chat_model("customer", local_settings, max_tokens=8, seed=3)
+    system = SystemMessage("You are Dana, a customer charged twice for one payment. " * 8)
+    model.warm([system, HumanMessage("")])
+    llama, _ = load_llama(model.model_path, model.role_key, model.n_ctx, model.n_threads)
+    warmed = list(llama.input_ids[: llama.n_tokens])
+    assert len(warmed) > 60  # the system prompt is in the cache
+    reply = model.invoke([system, HumanMessage("Where is my money?")])
+    assert isinstance(reply.content, str) and reply.content
+    # The real call began with the tokens the warm-up read, up to where the empty turn
+    # closed (its end marker, the assistant header and the one token generated).
+    after = list(llama.input_ids[: llama.n_tokens])
+    shared = next(
+        (i for i, (a, b) in enumerate(zip(warmed, after, strict=False)) if a != b),
+        min(len(warmed), len(after)),
+    )
+    assert shared >= len(warmed) - 8

@@ -9,6 +9,7 @@ session (and the hash says exactly what it ran with).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import weakref
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import BaseMessage, HumanMessage
 
 from evaluators.grade import Evaluator, GradeRequest, Turn
 from hotseat import paths
@@ -124,6 +125,7 @@ class Engine:
             ),
             state,
         )
+        self.prewarm(session.id)
         return self.view(session.id)
 
     def submit(self, session_id: str, text: str) -> TurnOutcome:
@@ -239,6 +241,51 @@ class Engine:
             ),
             state,
         )
+        self.prewarm(session_id)
+
+    def prewarm(self, session_id: str) -> threading.Thread | None:
+        """While the trainee types, read the next customer prompt's fixed part (persona,
+        rules, every turn so far) into an embedded model's cache in the background; the
+        customer's answer then only reads the new turn. No-op for remote providers."""
+        if self._model is not None:
+            can_warm = hasattr(self._model, "warm")
+        else:  # not loaded yet: only the embedded model has a cache worth warming
+            can_warm = self.settings.resolved_provider == "local"
+        if not can_warm:
+            return None
+        messages = self._warm_messages(session_id)
+        thread = threading.Thread(target=self.warm, args=(messages,), daemon=True)
+        thread.start()
+        return thread
+
+    def warm(self, messages: list[BaseMessage]) -> None:
+        # Only a speed-up: a failure here (weights missing, say) shows up, with its
+        # message, on the real call that follows. Loading the model happens here too,
+        # off the page's thread.
+        with contextlib.suppress(Exception):
+            warm = getattr(self.customer_model, "warm", None)
+            if warm is not None:
+                warm(messages)
+
+    def _warm_messages(self, session_id: str) -> list[BaseMessage]:
+        session = self.store.get_session(session_id)
+        turns = self.store.list_turns(session_id)
+        state = self._state(session, turns)
+        transcript = [PromptTurn(t.role, t.text) for t in turns] + [PromptTurn("agent", "")]
+        messages = build_messages(
+            self._prompts_for(session),
+            self._card(session),
+            state.mood,
+            IntentChoice(intent="vent"),
+            None,
+            transcript,
+            state.revealed,
+            state.fired,
+            self.model_name,
+            self.token_budget,
+        )
+        # Up to the opening of the new turn: what follows depends on the trainee's reply.
+        return [*messages[:-1], HumanMessage("")]
 
     def say_customer(self, session_id: str) -> str:
         """The whole next customer line at once (for batch runs and tests)."""

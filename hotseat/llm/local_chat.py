@@ -161,6 +161,13 @@ class LocalChatModel(BaseChatModel):
             )
         )
 
+    def warm(self, messages: list[BaseMessage]) -> None:
+        """Read these messages into the model's prompt cache now (one token generated and
+        dropped), so the next call that starts with them only reads what is new."""
+        llama, lock = self._llama()
+        with lock:
+            _call(llama, to_chat_dicts(messages), {"max_tokens": 1, "temperature": 0.0}, False)
+
     def with_structured_output(
         self, schema: Any, *, include_raw: bool = False, **kwargs: Any
     ) -> Runnable:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 import hotseat.store.store as store_module
 from hotseat.engine import Engine
@@ -366,3 +367,38 @@ def test_what_grading_a_reply_cost_is_stored_on_the_agent_turn(
     assert (agent.prompt_tokens, agent.completion_tokens, agent.cost_usd) == (900, 80, 0.0031)
     assert after.totals["prompt_tokens"] == 900
     assert after.totals["cost_usd"] == pytest.approx(0.0031)
+
+
+WARMED: list[list] = []
+
+
+class _WarmableModel(FakeListChatModel):
+    """A customer model with a prompt cache to warm (like the embedded one)."""
+
+    def warm(self, messages) -> None:
+        WARMED.append(messages)
+
+
+def test_the_next_prompt_is_read_ahead_while_the_trainee_types(fake_settings, store) -> None:
+    model = _WarmableModel(responses=["Where is my money?", "When exactly?"])
+    engine = Engine(fake_settings, store, ScriptedEvaluator(), customer_model=model)
+    view = engine.start("ann", "double-charge")
+    thread = engine.prewarm(view.session_id)
+    assert thread is not None
+    thread.join()
+    warmed = WARMED[-1]
+    engine.submit(view.session_id, "I'm so sorry. I'll reverse the second charge today.")
+    session = store.get_session(view.session_id)
+    turns = store.list_turns(view.session_id)
+    state = engine._state(session, turns)
+    sent = engine.customer_messages(
+        engine._card(session), engine._prompts_for(session), state, state.pending, turns
+    )
+    # Everything before the new turn is what was read ahead; the new turn opens the same.
+    assert [m.content for m in warmed[:-1]] == [m.content for m in sent[:-1]]
+    assert warmed[-1].content == "" and warmed[-1].type == sent[-1].type == "human"
+
+
+def test_a_remote_model_is_not_warmed(engine) -> None:
+    view = engine.start("ann", "double-charge")
+    assert engine.prewarm(view.session_id) is None
