@@ -39,7 +39,7 @@ def can_see(viewer: Viewer, session_trainee: str) -> bool:
     """May `viewer` see (and continue) what belongs to the trainee `session_trainee`?"""
     if viewer.anyone or viewer.is_trainer:
         return True
-    return viewer.name is not None and viewer.name == session_trainee
+    return bool(viewer.name) and viewer.name == session_trainee  # an empty name owns nothing
 
 
 def progress_subject(viewer: Viewer, requested: str | None) -> str | None:
