@@ -183,3 +183,39 @@ def test_ten_wrong_passwords_lock_the_account_even_for_the_right_one(make_app, s
     assert not any(b.label == "Start" for b in fresh.button)
     # Other accounts are not locked by Alice's failures once the client's count is clear.
     assert not sign_in(make_app("app.py").run(), "Bob").error
+
+
+def test_sign_in_off_says_so_in_the_sidebar(make_app, app_env) -> None:
+    at = make_app("app.py").run()
+    assert not at.exception
+    assert any(
+        "anyone who can open this address acts as anyone" in c.value for c in at.sidebar.caption
+    )
+    assert "Your name" in [t.label for t in at.text_input]  # today's behaviour
+
+
+@pytest.fixture
+def shared_address():
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    yield
+    config.set_option("server.address", before)
+
+
+def test_open_access_on_a_shared_address_is_refused(make_app, app_env, shared_address) -> None:
+    at = make_app("app.py").run()
+    assert not at.exception
+    assert "HOTSEAT\\_AUTH=password" in at.error[0].value  # names the setting to change
+    assert not [b for b in at.button if b.label == "Start"]
+
+
+def test_open_access_chosen_explicitly_runs_with_a_warning(
+    make_app, app_env, shared_address, monkeypatch
+) -> None:
+    monkeypatch.setenv("HOTSEAT_AUTH", "none")
+    at = make_app("app.py").run()
+    assert not at.exception and not at.error
+    assert "HOTSEAT_AUTH=none" in at.sidebar.warning[0].value
+    assert [b for b in at.button if b.label == "Start"]

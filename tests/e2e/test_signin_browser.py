@@ -147,6 +147,9 @@ def test_ten_wrong_passwords_lock_the_account(browser, password_app, alices_sess
         page.wait_for_selector(
             "[data-testid=stApp][data-test-script-state=notRunning]", timeout=WAIT_MS
         )
+    with sqlite3.connect(db) as con:
+        count = con.execute("select failures from login_failures where key = 'user:Bob'")
+        assert count.fetchone()[0] == 10  # every guess was checked and counted
     open_signed_in(page, url, "Bob")  # the right password, in a fresh session
     page.get_by_text("Too many wrong passwords").wait_for(timeout=WAIT_MS)
     assert page.get_by_text("Signed in as").count() == 0
