@@ -219,3 +219,26 @@ def test_open_access_chosen_explicitly_runs_with_a_warning(
     assert not at.exception and not at.error
     assert "HOTSEAT_AUTH=none" in at.sidebar.warning[0].value
     assert [b for b in at.button if b.label == "Start"]
+
+
+def test_a_trainer_invites_a_trainee_from_the_accounts_page(make_app, signin_env, tmp_path):
+    bob = go(signed_in(make_app, "Bob"), "pages/6_Accounts.py")
+    assert "for trainers" in all_text(bob) and len(bob.dataframe) == 0
+    tina = go(signed_in(make_app, "Tina"), "pages/6_Accounts.py")
+    assert tina.dataframe[0].value["name"].tolist() == ["Alice", "Bob", "Tina"]
+    tina.text_input(key="accounts_invite_name").input("Eve")
+    next(b for b in tina.button if b.label == "Create invite link").click().run()
+    assert not tina.exception and not tina.error
+    link = tina.code[0].value
+    assert link.startswith("/?invite=")
+    with Store(f"sqlite:///{tmp_path / 'app.db'}") as store:
+        invited = accounts.invited_account(store, link.removeprefix("/?invite="))
+    assert invited == accounts.Account("Eve", "trainee", False)
+
+
+def test_the_accounts_page_with_sign_in_off_explains(make_app, app_env) -> None:
+    at = make_app("app.py").run()
+    at.switch_page("pages/6_Accounts.py")
+    at.run()
+    assert not at.exception and "HOTSEAT_AUTH=password" in all_text(at)
+    assert len(at.dataframe) == 0
