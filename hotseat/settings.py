@@ -18,6 +18,7 @@ from hotseat.redact import mask_url
 
 ProviderName = Literal["auto", "openai", "azure", "compatible", "local"]
 Role = Literal["customer", "judge", "coach", "trainee"]
+AuthMode = Literal["none", "password", "oidc"]
 
 
 class RoleDefaults(NamedTuple):
@@ -52,6 +53,7 @@ ENV_FIELDS: dict[str, tuple[str, ...]] = {
     "timeout_s": ("HOTSEAT_TIMEOUT",),
     "max_retries": ("HOTSEAT_MAX_RETRIES",),
     "n_threads": ("HOTSEAT_THREADS",),
+    "auth": ("HOTSEAT_AUTH",),
 }
 ROLE_ENV = "HOTSEAT_MODEL_{role}"  # e.g. HOTSEAT_MODEL_JUDGE=gpt-4.1
 # A key goes only to the service it was made for: the Azure key never reaches
@@ -86,6 +88,8 @@ class Settings(BaseModel):
     timeout_s: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=3, ge=0, le=10)
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
+    # None = not chosen: hotseat.auth_mode then allows "none" only on a loopback address.
+    auth: AuthMode | None = None
 
     @field_validator("base_url", "azure_endpoint")
     @classmethod

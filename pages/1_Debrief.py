@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from hotseat.ui import debrief_page, exam, widgets
+from hotseat.ui import debrief_page, exam, signin, widgets
 from hotseat.ui.factory import get_engine
 
 st.set_page_config(page_title="Hotseat · Debrief", page_icon="📋")
-view = widgets.session_from_url(get_engine())
+view = widgets.session_from_url(get_engine(), signin.viewer())
 if view is None:
     st.info("Open a debrief from a finished conversation (the link carries the session).")
     st.stop()

@@ -3,14 +3,14 @@
 import streamlit as st
 
 from hotseat.errors import HotseatError
-from hotseat.ui import charts
+from hotseat.ui import charts, signin, widgets
 from hotseat.ui.factory import get_engine
 from hotseat.ui.format import error_text
 from hotseat.ui.progress import scenario_rows, session_rows, trend_rows
 
 st.set_page_config(page_title="Hotseat · Progress", page_icon="📈")
 st.title("📈 Progress")
-name = st.text_input("Trainee", value=st.query_params.get("trainee", "")).strip()
+name = widgets.progress_trainee(signin.viewer())
 if not name:
     st.info("Type your name to see your sessions.")
     st.stop()

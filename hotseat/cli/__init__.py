@@ -9,7 +9,16 @@ import sys
 from hotseat import __version__
 from hotseat.errors import HotseatError
 
-SUBCOMMANDS = ("doctor", "chat", "personas", "grade", "calibrate", "simulate", "report")
+SUBCOMMANDS = (
+    "doctor",
+    "chat",
+    "personas",
+    "grade",
+    "calibrate",
+    "simulate",
+    "report",
+    "users",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -144,11 +144,38 @@ def m003_login_failures(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def m004_users(conn: Connection) -> None:
+    # Accounts for sign-in (auth=password or oidc). `name` is the sign-in name, or the
+    # e-mail an OpenID Connect provider vouches for; it is also the trainee name sessions
+    # are filed under. No password hash: the account signs in through OIDC or an invite.
+    # Invites keep only a hash of their one-time token, so the database cannot replay one.
+    md = MetaData()
+    users = Table(
+        "users",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("name", String(200), nullable=False, unique=True),
+        Column("role", String(20), nullable=False),
+        Column("password_hash", String, nullable=True),
+        Column("created_at", UTCDateTime(), nullable=False),
+    )
+    Table(
+        "invites",
+        md,
+        Column("token_hash", String(64), primary_key=True),
+        Column("user_id", Integer, ForeignKey(users.c.id), nullable=False, index=True),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("expires_at", UTCDateTime(), nullable=False),
+    )
+    md.create_all(conn)
+
+
 # Append new migrations at the end with the next number; never edit or reorder old ones.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m001_initial),
     Migration(2, "turn problems", m002_turn_problems),
     Migration(3, "login failures", m003_login_failures),
+    Migration(4, "users and invites", m004_users),
 )
 
 

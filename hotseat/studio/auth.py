@@ -1,8 +1,11 @@
-"""Trainer sign-in: one shared password, compared in constant time, state per browser.
+"""Trainer pages: the trainer role when sign-in is on, else one shared trainer password.
 
-The password comes from the environment (HOTSEAT_TRAINER_PASSWORD) or Streamlit secrets
-(`trainer_password`); it is never shown or logged, and the typed value is dropped once
-it matched. With none configured the trainer pages stay locked and say how to set one.
+With auth=password or oidc, a trainer is an account with the trainer role (hotseat.ui.signin
+signs people in; hotseat.access says what a role may see). With auth=none there are no
+accounts, so one shared password still guards the trainer pages. It comes from the
+environment (HOTSEAT_TRAINER_PASSWORD) or Streamlit secrets (`trainer_password`); it is
+never shown or logged, and the typed value is dropped once it matched. With none
+configured the trainer pages stay locked and say how to set one.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ import os
 from typing import Any
 
 import streamlit as st
+
+from hotseat.access import Viewer
+from hotseat.ui import signin
 
 PASSWORD_ENV = "HOTSEAT_TRAINER_PASSWORD"
 SECRET_KEY = "trainer_password"
@@ -46,37 +52,33 @@ def sign_out() -> None:
     st.session_state[SIGNED_IN] = False
 
 
-def _client() -> str:
-    """Who is trying, as far as the server can tell (shared by every tab of a browser)."""
-    address = getattr(getattr(st, "context", None), "ip_address", None)
-    return str(address or "unknown")
-
-
 def _try_sign_in(given: str, expected: str) -> None:
     """Check the password unless failures from this account or client still owe a wait."""
-    from hotseat.signin_limits import seconds_left
-    from hotseat.store import logins
-    from hotseat.store.types import utcnow
-    from hotseat.ui.factory import get_engine
-
-    store = get_engine().store
-    keys = [f"account:{TRAINER_ACCOUNT}", f"client:{_client()}"]
-    wait = seconds_left(logins.failures(store, keys), utcnow())
-    if wait > 0:
-        # Not even checked: a right guess during the wait would otherwise leak through.
-        st.error(f"Too many wrong passwords. Try again in {wait:.0f} seconds.")
+    keys = [f"account:{TRAINER_ACCOUNT}", f"client:{signin.client()}"]
+    attempt = signin.throttled(keys, lambda: password_matches(given, expected))
+    if attempt.wait_s > 0:
+        st.error(f"Too many wrong passwords. Try again in {attempt.wait_s:.0f} seconds.")
         return
-    if password_matches(given, expected):
-        logins.clear(store, keys)
+    if attempt.ok:
         st.session_state[SIGNED_IN] = True
         st.session_state.pop("studio_password", None)
         st.rerun()
-    logins.record_failure(store, keys)
     st.error("Wrong password. Ask the person who runs Hotseat for the trainer password.")
 
 
-def require_trainer() -> None:
-    """Guard for every trainer page: draws the sign-in form and stops for anyone else."""
+def require_trainer() -> Viewer:
+    """Guard for every trainer page: draws the sign-in and stops for anyone else."""
+    viewer = signin.viewer()
+    if not viewer.anyone:
+        if not viewer.is_trainer:
+            st.info("These pages are for trainers. Use the Hotseat page to practise.")
+            st.stop()
+        return viewer
+    _require_shared_password()
+    return viewer
+
+
+def _require_shared_password() -> None:
     expected = configured_password()
     if expected is None:
         st.warning(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from hotseat.access import Viewer
 from hotseat.engine import Engine, SessionView
 from hotseat.errors import HotseatError, InputError, ProviderError
 from hotseat.ui import exam, widgets
@@ -22,16 +23,20 @@ FAILED = "stream_failed"  # session id -> the provider error shown with a Retry 
 INPUT_ERROR = "input_error"
 
 
-def trainee_name() -> str:
+def trainee_name(viewer: Viewer) -> str:
+    """Whose session a start makes: the signed-in account, or (sign-in off) the typed name."""
+    if not viewer.anyone:
+        return viewer.name or ""
     return str(st.session_state.get("trainee_name") or st.query_params.get("trainee") or "")
 
 
-def start_screen(engine: Engine) -> None:
+def start_screen(engine: Engine, viewer: Viewer) -> None:
     st.title("🔥 Hotseat")
     st.write("Pick a customer, choose how hard they are, and talk them down.")
-    if "trainee_name" not in st.session_state:
-        st.session_state["trainee_name"] = st.query_params.get("trainee", "")
-    st.text_input("Your name", key="trainee_name", placeholder="e.g. Sam")
+    if viewer.anyone:  # with sign-in on, the account is the name: nothing to type
+        if "trainee_name" not in st.session_state:
+            st.session_state["trainee_name"] = st.query_params.get("trainee", "")
+        st.text_input("Your name", key="trainee_name", placeholder="e.g. Sam")
     difficulty = st.radio("Difficulty", difficulties(), index=1, horizontal=True, key="difficulty")
     exam.start_switch()
     cards = scenario_cards()
@@ -49,11 +54,10 @@ def start_screen(engine: Engine) -> None:
             st.caption(f"{card.archetype} · {difficulty}")
             st.write(card.summary)
             if st.button("Start", key=f"start-{card.id}"):
-                _start(engine, card.id, difficulty)
+                _start(engine, trainee_name(viewer).strip(), card.id, difficulty)
 
 
-def _start(engine: Engine, persona_id: str, difficulty: str) -> None:
-    name = trainee_name().strip()
+def _start(engine: Engine, name: str, persona_id: str, difficulty: str) -> None:
     if not name:
         st.warning("Type your name first, so the session is yours.")
         return

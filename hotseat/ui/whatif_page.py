@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from hotseat.access import Viewer, can_see
 from hotseat.engine import Engine, SessionView
 from hotseat.errors import HotseatError
 from hotseat.store import SessionRecord
@@ -38,14 +39,13 @@ def continue_link(view: SessionView, label: str) -> None:
         st.page_link(MAIN_PAGE, label=label, icon="▶️", query_params=widgets.session_params(view))
 
 
-def against_parent(engine: Engine, view: SessionView) -> None:
+def against_parent(engine: Engine, viewer: Viewer, view: SessionView) -> None:
     """When the page is opened on a branch: compare it with the session it came from."""
     if view.parent_session_id is None:
         return
-    try:
-        parent = engine.view(view.parent_session_id)
-    except HotseatError as exc:
-        st.error(error_text(exc, "Could not open the original session: "))
+    parent = widgets.visible_session(engine, viewer, view.parent_session_id)
+    if parent is None:
+        st.error("Could not open the original session: not found.")
         return
     st.subheader(f"This what-if vs the original, from turn {view.branch_turn}")
     compare(parent, view)
@@ -76,9 +76,11 @@ def picked_key(session_id: str) -> str:
     return f"whatif_branch_{session_id}"
 
 
-def own_branches(engine: Engine, view: SessionView) -> None:
+def own_branches(engine: Engine, viewer: Viewer, view: SessionView) -> None:
     """The branches made from this session (the newest, or the one picked) vs this one."""
-    found: list[SessionRecord] = branches(engine.store, view.session_id)
+    found: list[SessionRecord] = [
+        b for b in branches(engine.store, view.session_id) if can_see(viewer, b.trainee_name)
+    ]
     if not found:
         return
     ids = [b.id for b in found]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from evaluators.grade import Grade
+from hotseat.access import Viewer, can_see, progress_subject
 from hotseat.engine import Engine, SessionView, TurnView
 from hotseat.errors import HotseatError
 from hotseat.settings import Settings
@@ -31,22 +32,44 @@ from hotseat.ui.format import (
 AVATARS = {"customer": ":material/person:", "agent": ":material/support_agent:"}
 
 
-def session_from_url(engine: Engine) -> SessionView | None:
-    """The session named in the URL, or None (with a message when the link is stale)."""
+def visible_session(engine: Engine, viewer: Viewer, session_id: str) -> SessionView | None:
+    """The session if it exists and `viewer` may see it, else None: the two cases are
+    indistinguishable to the caller, so no page can hint at what exists."""
+    try:
+        view = engine.view(session_id)
+    except HotseatError:
+        return None
+    return view if can_see(viewer, view.trainee_name) else None
+
+
+def session_from_url(engine: Engine, viewer: Viewer) -> SessionView | None:
+    """The session named in the URL, or None (with a message when the link is stale or
+    the session is someone else's: the same message, "not found", for both)."""
     session_id = st.query_params.get("session")
     if not session_id:
         return None
-    try:
-        return engine.view(session_id)
-    except HotseatError:
+    view = visible_session(engine, viewer, session_id)
+    if view is None:
         # Whatever the link holds, it is shown as text and nothing of the store is named.
         st.error(
             public_message(
-                f"This link does not open a session ({session_id[:40]!r}). It may be mistyped "
-                "or from another database: start a new conversation below."
+                f"Session not found ({session_id[:40]!r}). The link may be mistyped, from "
+                "another database, or not yours: start a new conversation below."
             )
         )
-        return None
+    return view
+
+
+def progress_trainee(viewer: Viewer) -> str:
+    """Whose progress to show: typed (sign-in off), else your own; a trainer may pick."""
+    requested = st.query_params.get("trainee", "")
+    if viewer.anyone:
+        return st.text_input("Trainee", value=requested).strip()
+    if viewer.is_trainer:
+        return st.text_input("Trainee", value=requested or viewer.name or "").strip()
+    name = progress_subject(viewer, requested) or ""
+    st.caption(f"Your sessions, {plain_markdown(name)}.")
+    return name
 
 
 def sidebar(settings: Settings, view: SessionView | None, trainee: str | None) -> None:

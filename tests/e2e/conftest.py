@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,9 +57,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"streamlit did not come up:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def streamlit_app(
+    tmp: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None
+) -> Iterator[tuple[str, FakeOpenAIServer]]:
+    """`streamlit run app.py` on a free loopback port with the fake LLM and a fresh
+    database in `tmp`; yields its URL and the fake server."""
     server = FakeOpenAIServer().start()
     counter = itertools.count()
     server.responder = lambda body: CUSTOMER_LINES[next(counter) % len(CUSTOMER_LINES)]
@@ -68,12 +72,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         HOTSEAT_PROVIDER="compatible",
         HOTSEAT_BASE_URL=server.base_url,
         HOTSEAT_API_KEY="test",
-        HOTSEAT_DB_URL=f"sqlite:///{tmp / 'e2e.db'}",
+        HOTSEAT_DB_URL=db_url(tmp),
         HOTSEAT_MAX_RETRIES="0",
         NO_PROXY="127.0.0.1,localhost",
         HF_HUB_OFFLINE="1",
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
     )
+    env.update(extra_env or {})
     log = tmp / "streamlit.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -89,6 +94,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 str(port),
                 "--server.address",
                 "127.0.0.1",
+                *(extra_args or []),
             ],
             cwd=ROOT,
             env=env,
@@ -98,7 +104,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
-        yield url
+        yield url, server
     finally:
         proc.terminate()
         try:
@@ -106,6 +112,16 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         server.stop()
+
+
+def db_url(tmp: Path) -> str:
+    return f"sqlite:///{tmp / 'e2e.db'}"
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with streamlit_app(tmp_path_factory.mktemp("e2e")) as (url, _server):
+        yield url
 
 
 @pytest.fixture(scope="module")

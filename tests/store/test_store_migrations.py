@@ -135,7 +135,7 @@ def test_turns_stored_before_migration_2_read_with_no_problems(engine: Engine, d
             {"t": now},
         )
     with Store(db_url) as store:
-        assert store.applied_migrations == [2, 3]
+        assert store.applied_migrations == [2, 3, 4]
         old = store.list_turns("s1")[0]
         assert (old.text, old.repaired, old.problems) == ("Old line.", True, [])
         new = store.add_turn(
