@@ -14,7 +14,7 @@ from hotseat.errors import ConfigError
 from hotseat.settings import AuthMode
 
 AUTH_ENV = "HOTSEAT_AUTH"
-LOOPBACK = frozenset({"", "127.0.0.1", "localhost", "::1", "[::1]"})
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,10 @@ class AuthDecision:
 
 
 def is_loopback(address: str | None) -> bool:
-    """Streamlit's server.address; unset counts as local (`streamlit run` on a laptop)."""
-    return (address or "").strip().lower() in LOOPBACK or (address or "").startswith("127.")
+    """Streamlit's server.address. Unset is NOT local: Streamlit then listens on every
+    interface (the shipped .streamlit/config.toml sets 127.0.0.1)."""
+    text = (address or "").strip().lower()
+    return text in LOOPBACK or text.startswith("127.")
 
 
 def decide(setting: AuthMode | None, server_address: str | None) -> AuthDecision:
@@ -34,8 +36,9 @@ def decide(setting: AuthMode | None, server_address: str | None) -> AuthDecision
         return AuthDecision(setting)
     local = is_loopback(server_address)
     if setting is None and not local:
+        where = server_address or "every network interface (no server.address is set)"
         raise ConfigError(
-            f"This server listens on {server_address} and no sign-in is configured, so "
+            f"This server listens on {where} and no sign-in is configured, so "
             "anyone who can reach it could read and write every trainee's sessions.",
             hint=f"Set {AUTH_ENV}=password (local accounts) or {AUTH_ENV}=oidc (single "
             f"sign-on), or {AUTH_ENV}=none to accept open access on this address.",
