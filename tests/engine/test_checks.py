@@ -241,7 +241,16 @@ def test_the_repair_instruction_names_the_defect() -> None:
 
 
 def _all_lines(card):
-    for intent in ("vent", "push_back", "accept", "demand_supervisor", "hang_up", "thank_close"):
+    for intent in (
+        "opening",
+        "vent",
+        "push_back",
+        "reveal",
+        "accept",
+        "demand_supervisor",
+        "hang_up",
+        "thank_close",
+    ):
         for band in ("heated", "calmer"):
             for line in card.lines.for_intent(intent, band):
                 yield intent, line
