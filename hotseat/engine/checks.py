@@ -68,6 +68,8 @@ class LineRules:
     heard_words: frozenset[str] = frozenset()
     heard_numbers: frozenset[str] = frozenset()
     question_words: frozenset[str] = frozenset()
+    reply_to_thanks: tuple[str, ...] = ()
+    agent_thanked: bool = False
 
     def for_turn(
         self,
@@ -90,6 +92,7 @@ class LineRules:
             heard_words=frozenset(w for text in agent_all for w in _words(text)),
             heard_numbers=frozenset(n for text in agent_all for n in _numbers(text)),
             question_words=self._question_words(agent_reply),
+            agent_thanked=bool(re.search(r"\bthank", _normalise(agent_reply))),
         )
 
     def _question_words(self, agent_reply: str) -> frozenset[str]:
@@ -134,6 +137,7 @@ class LineRules:
             answer_intents=frozenset(data.get("answer_intents") or []),
             answer_markers=_patterns(data, "answer_markers"),
             stopwords=frozenset(_lower(data.get("question_stopwords") or [])),
+            reply_to_thanks=_lower(data.get("reply_to_thanks") or []),
             card_words=frozenset(_words(card_text)),
             card_numbers=frozenset(_numbers(card_text)),
             repairs={str(k): " ".join(str(v).split()) for k, v in _mapping(data, "repair")},
@@ -223,6 +227,8 @@ def _agent_voice(low: str, sentence: str, rules: LineRules) -> str | None:
     if rules.echo_of and any(run in rules.echo_of for run in _runs(sentence, ECHO_WORDS)):
         return "echo"
     if _has(low, rules.agent_phrases) or _matches(low, rules.agent_patterns):
+        return "role_reversal"
+    if not rules.agent_thanked and _has(low, rules.reply_to_thanks):
         return "role_reversal"
     if _has(low, rules.out_of_character):
         return "out_of_character"

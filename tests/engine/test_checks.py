@@ -270,3 +270,12 @@ def test_every_cards_written_lines_pass_the_checks_for_their_intent(persona: str
         if (problem := _problem(line, intent, rules)) not in (None, "too_long")
     ]
     assert failures == []
+
+
+def test_youre_welcome_is_the_agents_line_unless_the_agent_thanked() -> None:
+    unthanked = RULES.for_turn("I've opened a case for the second charge.")
+    assert _problem("You're welcome! Thanks for your help.", "thank_close", unthanked) == (
+        "role_reversal"
+    )
+    thanked = RULES.for_turn("Thank you for your patience, I've refunded it.")
+    assert _problem("You're welcome. Is it really done?", "accept", thanked) is None
