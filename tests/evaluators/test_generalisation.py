@@ -23,16 +23,18 @@ from hotseat.cli.calibrate import load_labelled
 from tests.evaluators.helpers import DATA, LABELS, read_jsonl
 
 MARGIN = 0.03
-# Leave-one-source-out Spearman (empathy, empowerment) when the head was last rebuilt.
+# Leave-one-source-out Spearman (empathy, empowerment) when the head was last rebuilt
+# (on int8 MiniLM embeddings; against the float ones mts_dialog empathy was 0.18 and
+# primock57's 0.42, the rest within 0.02).
 LOSO_FLOOR = {
-    "aci_bench": (0.21, 0.28),
-    "counselchat": (0.36, 0.19),
-    "mts_dialog": (0.18, 0.22),
-    "multiwoz21": (0.08, 0.46),
-    "own": (0.83, 0.77),
-    "primock57": (0.42, 0.37),
-    "star": (0.25, 0.42),
-    "team": (0.80, 0.83),
+    "aci_bench": (0.21, 0.27),
+    "counselchat": (0.37, 0.18),
+    "mts_dialog": (0.15, 0.21),
+    "multiwoz21": (0.09, 0.48),
+    "own": (0.84, 0.78),
+    "primock57": (0.38, 0.38),
+    "star": (0.24, 0.43),
+    "team": (0.81, 0.83),
 }
 HELD_OUT_FLOOR = (0.72, 0.64)  # every third row of every source, all sources together
 QUOTE_PRECISION_FLOOR = 0.80
