@@ -11,6 +11,7 @@ from hotseat.engine.release import Release, release, split_sentences
 from hotseat.errors import ConfigError
 from hotseat.paths import personas_dir
 from hotseat.personas import get_card
+from hotseat.personas.card import INTENTS
 from hotseat.personas.catalog import load_catalog
 
 CARD = get_card("double-charge")
@@ -241,16 +242,7 @@ def test_the_repair_instruction_names_the_defect() -> None:
 
 
 def _all_lines(card):
-    for intent in (
-        "opening",
-        "vent",
-        "push_back",
-        "reveal",
-        "accept",
-        "demand_supervisor",
-        "hang_up",
-        "thank_close",
-    ):
+    for intent in INTENTS:
         for band in ("heated", "calmer"):
             for line in card.lines.for_intent(intent, band):
                 yield intent, line
