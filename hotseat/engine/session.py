@@ -214,7 +214,8 @@ class Engine:
         prompts = self._prompts_for(session)
         messages = self.customer_messages(card, prompts, state, pending, turns)
         rules = line_rules(prompts, card, turns)
-        fallback = self._fallback(card, pending, state.mood, session.seed, len(turns))
+        said = {t.text.strip() for t in turns if t.role == "customer"}
+        fallback = self._fallback(card, pending, state.mood, session.seed, len(turns), said)
         line = SpokenLine()
         started = time.perf_counter()
         yield from speak(
@@ -428,13 +429,20 @@ class Engine:
         )
 
     @staticmethod
-    def _fallback(card: Card, pending: Pending, mood: Mood, seed: int, position: int) -> str:
+    def _fallback(
+        card: Card, pending: Pending, mood: Mood, seed: int, position: int, said: set[str]
+    ) -> str:
+        """The card's written line for the intent and mood band, never one already said in
+        this conversation while another is left (a customer repeating a line word for
+        word is a defect the checker rejects in the model's own lines too)."""
         lines = card.lines.for_intent(pending.intent, band(mood))
         if pending.intent == "reveal" and pending.fact_id:
             # Reveal lines are written in the order of the hidden facts they voice.
             ids = [f.id for f in card.scenario.hidden_facts]
             return lines[ids.index(pending.fact_id) % len(lines)]
-        return _pick(lines, seed + position)
+        other = "heated" if band(mood) == "calmer" else "calmer"
+        candidates = _rotated(lines, seed + position) + card.lines.for_intent(pending.intent, other)
+        return next((c for c in candidates if c.strip() not in said), candidates[0])
 
 
 def line_rules(prompts: CustomerPrompts, card: Card, turns: list[TurnRecord]) -> LineRules:
@@ -446,6 +454,11 @@ def line_rules(prompts: CustomerPrompts, card: Card, turns: list[TurnRecord]) ->
         agent_history=agent[:-1],
         instruction=instruction_texts(prompts),
     )
+
+
+def _rotated(lines: list[str], n: int) -> list[str]:
+    start = n % len(lines)
+    return lines[start:] + lines[:start]
 
 
 def _pick(lines: list[str], n: int) -> str:

@@ -402,3 +402,17 @@ def test_the_next_prompt_is_read_ahead_while_the_trainee_types(fake_settings, st
 def test_a_remote_model_is_not_warmed(engine) -> None:
     view = engine.start("ann", "double-charge")
     assert engine.prewarm(view.session_id) is None
+
+
+def test_the_fallback_line_is_never_one_already_said(engine, fake_openai) -> None:
+    """Two failed tries in a row on two turns: the card's line, but not the same one twice."""
+    view = engine.start("ann", "double-charge")
+    said = []
+    for reply in ("Hmm.", "Okay then."):
+        fake_openai.script("How can I help you today?", "Thank you for calling!")
+        _, line = _play(engine, view.session_id, reply)
+        said.append(line)
+    transcript = engine.view(view.session_id).transcript
+    customer = [t.text for t in transcript if t.role == "customer"]
+    assert len(set(customer)) == len(customer), customer
+    assert all("fallback" in t.problems for t in transcript if t.text in said)
