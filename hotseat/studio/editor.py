@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from evaluators.grade import Grade
 from hotseat.engine import Engine
 from hotseat.errors import HotseatError
 from hotseat.settings import Settings
@@ -29,7 +30,8 @@ from hotseat.studio.versions import (
     unified_diff,
     version_label,
 )
-from hotseat.ui.format import error_text, escape_markdown, mood_levels
+from hotseat.ui import waiting
+from hotseat.ui.format import error_text, escape_markdown, mood_levels, plain_markdown
 
 PUBLISHED = "published file"
 EDITING = "text in the editor"
@@ -151,24 +153,46 @@ def preview(doc: Doc, text: str, settings: Settings, card_id: str | None = None)
     ):
         st.session_state[sid_key] = engine.start(PREVIEW_TRAINEE, t.card_id, difficulty).session_id
     sid = st.session_state[sid_key]
-    reply = st.text_input("Your reply", key=f"preview-reply-{_slug(doc)}")
-    if st.button("Send", key=f"preview-send-{_slug(doc)}") and reply.strip():
+    view = engine.view(sid)
+    for turn in view.transcript:
+        _preview_turn(turn.role, turn.text, turn.grade)
+    new_turns = st.container()  # a reply sent below lands here, above the input
+    levels = " · ".join(f"{k} {v:g}" for k, v in mood_levels(view.mood).items())
+    st.caption(f"Mood: {levels}" + (f" · ended: {view.end_state}" if view.end_state else ""))
+    # A chat input clears itself once sent and sits under the conversation, like the
+    # trainee's; "disable" greys it while the customer answers.
+    reply = st.chat_input(
+        "Your reply",
+        key=f"preview-reply-{_slug(doc)}",
+        disabled=view.awaiting != "agent",
+        submit_mode="disable",
+    )
+    if reply is not None and reply.strip():
+        with new_turns:
+            _preview_answer(engine, sid, reply, sid_key)
+        st.rerun()
+    waiting.show_notice(sid_key)
+
+
+def _preview_turn(role: str, text: str, grade: Grade | None = None) -> None:
+    with st.chat_message("assistant" if role == "customer" else "user"):
+        st.markdown(plain_markdown(text))
+        if grade is not None:
+            st.caption(f"empathy {grade.empathy}/4 · empowerment {grade.empowerment}/4")
+
+
+def _preview_answer(engine: Engine, sid: str, reply: str, notice_key: str) -> None:
+    """The reply at once, then the customer typing, then its streamed line."""
+    _preview_turn("agent", reply)
+    with st.chat_message("assistant"):
+        slot = st.empty()
+        waiting.typing_bubble(slot)
         try:
             engine.submit(sid, reply)
             if engine.view(sid).awaiting == "customer":
-                engine.say_customer(sid)
+                waiting.stream_into(slot, engine.stream_customer(sid))
         except HotseatError as exc:
-            st.error(error_text(exc))
-    view = engine.view(sid)
-    for turn in view.transcript:
-        with st.chat_message("assistant" if turn.role == "customer" else "user"):
-            st.markdown(escape_markdown(turn.text))
-            if turn.grade is not None:
-                st.caption(
-                    f"empathy {turn.grade.empathy}/4 · empowerment {turn.grade.empowerment}/4"
-                )
-    levels = " · ".join(f"{k} {v:g}" for k, v in mood_levels(view.mood).items())
-    st.caption(f"Mood: {levels}" + (f" · ended: {view.end_state}" if view.end_state else ""))
+            waiting.notice(notice_key, "error", error_text(exc))
 
 
 def report_src(html: str) -> str:
@@ -204,10 +228,17 @@ def realism_panel(
         "offline grader" + (f", card {t.card_id}." if doc.kind == "prompt" else ".")
     )
     run = realism.load_run(config.runs_dir(), t.card_id, t.card_text, t.prompt_edits)
-    if st.button("Run realism check", key=f"realism-run-{_slug(doc)}"):
-        try:
-            with st.spinner("Simulating conversations…"):
-                run = realism.realism_check(
+    key = f"realism-run-{_slug(doc)}"
+    if waiting.action_button("Run realism check", key):
+        planned = len(realism.DEFAULT_BOTS) * realism.DEFAULT_SEEDS
+        with waiting.working(key, f"Simulating {planned} conversations…"):
+            bar = st.progress(0.0, text=f"0 of {planned} conversations done")
+
+            def done(n: int, total: int) -> None:
+                bar.progress(n / total, text=f"{n} of {total} conversations done")
+
+            try:
+                realism.realism_check(
                     t.card_id,
                     t.card_text,
                     settings,
@@ -215,9 +246,12 @@ def realism_panel(
                     _personas_dir(doc),
                     prompts_dir=config.prompts_dir(),
                     prompt_edits=t.prompt_edits,
+                    on_progress=done,
                 )
-        except HotseatError as exc:
-            st.error(error_text(exc))
+            except HotseatError as exc:
+                waiting.notice(key, "error", error_text(exc))
+        st.rerun()  # re-enables the button; the finished run is read back from its folder
+    waiting.show_notice(key)
     if run is not None:
         _show_run(run)
     elif choices[label]:

@@ -8,7 +8,7 @@ simulated again; A/B compares two folders.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,11 +81,14 @@ def realism_check(
     turns: int = DEFAULT_TURNS,
     concurrency: int = 2,
     prompt_edits: Mapping[str, str] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> RealismRun:
     """Simulate the card `text` against scripted bots and build its report.
 
     `prompt_edits` (file name -> text) replace published prompt files for this run only:
     a trainer checks an edited customer prompt or phrase bank before publishing it.
+    `on_progress(done, planned)` is called after each conversation (finished or failed),
+    on the caller's thread, so a page can move a progress bar.
     """
     prompts_dir = prompts_dir or paths.prompts_dir()
     problems = card_problems(card_id, text, personas_dir)
@@ -115,7 +118,16 @@ def realism_check(
         personas_dir=cards,
         prompts_dir=prompts_dir,
     )
-    result = run_simulation(plan, folder, settings, _fast_evaluator)
+    planned = len(plan.jobs())
+    count = 0
+
+    def one_done(*_: object) -> None:
+        nonlocal count
+        count += 1
+        if on_progress is not None:
+            on_progress(min(count, planned), planned)
+
+    result = run_simulation(plan, folder, settings, _fast_evaluator, on_done=one_done)
     if result.finished + result.skipped == 0:
         first = result.errors[0] if result.errors else {}
         raise InputError(

@@ -9,6 +9,7 @@ from hotseat.settings import load_settings
 from hotseat.store import Store
 from hotseat.studio import realism
 from hotseat.studio.versions import Doc, history, save_new_version
+from hotseat.ui import waiting
 from tests.app.conftest import unescape
 from tests.studio.conftest import page_text
 
@@ -65,14 +66,17 @@ def test_preview_chat_against_the_edited_card(make_page, studio_env) -> None:
     at = _open(make_page)
     text = at.text_area(key=EDITOR).value
     at.text_area(key=EDITOR).input(text.replace("Dana Whitfield", "Dana Preview")).run()
-    at.text_input(key=f"preview-reply-persona-{CARD}").input(
+    at.chat_input(key=f"preview-reply-persona-{CARD}").set_value(
         "I can hear how stressful this is. I will refund the duplicate charge now."
-    )
-    at.button(key=f"preview-send-persona-{CARD}").click().run()
-    assert not at.exception
-    said = [m.markdown[0].value for m in at.chat_message if m.markdown]
-    assert len(said) >= 3  # opening, the reply, the customer's answer
+    ).run()
+    assert not at.exception and not at.error
+    said = [unescape(m.markdown[0].value) for m in at.chat_message if m.markdown]
+    assert len(said) == 3  # opening, the reply, the customer's answer: each once
+    assert said[1].startswith("I can hear how stressful this is.")
     assert "Mood:" in page_text(at)
+    # The input cleared itself once sent; the indicator gave way to the answer.
+    assert at.chat_input(key=f"preview-reply-persona-{CARD}").value is None
+    assert waiting.TYPING not in page_text(at)
     assert "Dana Preview" not in (studio_env["personas"] / f"{CARD}.yaml").read_text()
 
 
