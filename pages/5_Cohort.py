@@ -5,6 +5,7 @@ import streamlit as st
 from hotseat.studio import charts, cohort
 from hotseat.studio.auth import require_trainer
 from hotseat.ui.factory import get_engine
+from hotseat.ui.format import plural
 
 st.set_page_config(page_title="Hotseat · Cohort", page_icon="👥", layout="wide")
 st.title("👥 Cohort")
@@ -17,7 +18,7 @@ if not rows:
 trainees = len({r["trainee"] for r in rows})
 branches = sum(bool(r["branch_of"]) for r in rows)
 st.caption(
-    f"{len(rows)} graded sessions by {trainees} trainees."
+    f"{plural(len(rows), 'graded session')} by {plural(trainees, 'trainee')}."
     + (
         f" {branches} of them are what-if branches, counted from their branch point."
         if branches

@@ -19,6 +19,7 @@ from hotseat import analytics
 from hotseat.store import Store
 from hotseat.studio import config
 from hotseat.studio.lineage import Lineage
+from hotseat.ui.format import percent
 
 AXES = ("empathy", "empowerment")
 CSV_COLUMNS = (
@@ -83,7 +84,7 @@ def averages_by(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]
             column: name,
             "sessions": len(rs),
             **{axis: analytics.mean([r[axis] for r in rs]) for axis in AXES},
-            "resolved": round(sum(r["outcome"] == "resolved" for r in rs) / len(rs), 2),
+            "resolved": percent(sum(r["outcome"] == "resolved" for r in rs) / len(rs)),
         }
         for name, rs in sorted(groups.items())
     ]

@@ -205,7 +205,7 @@ def report_src(html: str) -> str:
 def _show_run(run: realism.RealismRun) -> None:
     st.table([{"metric": k, "value": v} for k, v in realism.key_numbers(run.summary).items()])
     if run.report_html.is_file():
-        html = run.report_html.read_text(encoding="utf-8")
+        html = realism.for_browser(run.report_html.read_text(encoding="utf-8"))
         st.iframe(report_src(html), height=REPORT_HEIGHT, alt="Realism check report")
         st.download_button(
             "Download the full report (HTML)",

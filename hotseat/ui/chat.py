@@ -81,6 +81,7 @@ def _start(engine: Engine, name: str, persona_id: str, difficulty: str) -> None:
 
 
 def conversation(engine: Engine, view: SessionView) -> None:
+    widgets.remember_trainee(view.trainee_name)
     # Drawn first (it is pinned to the bottom anyway) so that while the customer's line
     # streams the box is already disabled: a reply typed then cannot race the rerun.
     # "disable" also greys it in the browser the moment a reply is sent.

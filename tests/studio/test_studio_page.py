@@ -108,11 +108,14 @@ def test_ab_view_shows_both_versions_numbers(make_page, studio_env, tmp_path) ->
     conv = table[table["metric"] == "conversations"].iloc[0]
     assert conv.iloc[1] == conv.iloc[2] == "2"
     expected = {n: realism.key_numbers(r.summary) for n, r in runs.items()}
-    row = table[table["metric"] == "dismissive: walked away"].iloc[0]
+    row = table[table["metric"] == "dismissive: hung up"].iloc[0]
     assert {row.iloc[1], row.iloc[2]} <= {
-        expected["old"]["dismissive: walked away"],
-        expected["new"]["dismissive: walked away"],
+        expected["old"]["dismissive: hung up"],
+        expected["new"]["dismissive: hung up"],
     }
+    # A hang-up and a supervisor demand are told apart, never lumped as "walked away".
+    assert "dismissive: demanded a supervisor" in metrics
+    assert not any("walked away" in m for m in metrics)
     # The realism tab shows the chosen version's numbers after a run.
     assert realism.load_run(studio_env["runs"], CARD, new) is not None
     assert isinstance(Path(runs["new"].report_html), Path) and runs["new"].report_html.is_file()
@@ -135,7 +138,10 @@ def test_run_realism_check_from_the_page(make_page, studio_env) -> None:
         CARD,
         (studio_env["personas"] / f"{CARD}.yaml").read_text(encoding="utf-8"),
     )
-    assert run is not None and html == run.report_html.read_text(encoding="utf-8")
+    assert run is not None
+    assert html == realism.for_browser(run.report_html.read_text(encoding="utf-8"))
+    # No command-line advice for a browser user.
+    assert "--bot" not in html and "still to rerun" not in html
     assert len(at.get("download_button")) == 1
 
 
