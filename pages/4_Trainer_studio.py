@@ -11,7 +11,7 @@ from hotseat.ui.factory import get_engine
 
 st.set_page_config(page_title="Hotseat · Trainer studio", page_icon="🛠️", layout="wide")
 st.title("🛠️ Trainer studio")
-require_trainer()
+viewer = require_trainer()
 
 store = get_engine().store
 settings = load_settings()
@@ -41,7 +41,7 @@ if tryable:
 tabs = dict(zip(names, st.tabs(names), strict=True))
 
 with tabs["Edit"]:
-    text = editor.edit(store, doc)
+    text = editor.edit(store, doc, editor.author(viewer))
 with tabs["Versions & diff"]:
     editor.versions(store, doc, text)
 if "Preview chat" in tabs:

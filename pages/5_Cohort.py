@@ -57,11 +57,16 @@ if top:
     st.dataframe(top, hide_index=True, key="cohort_anti")
 else:
     st.caption("No anti-patterns detected in any graded reply.")
-st.markdown("**Per card version** (from the trainer studio's saved versions)")
+st.markdown("**Per card version** (the ids the trainer studio lists: v1, v2 …)")
 st.dataframe(cohort.version_averages(rows), hide_index=True, key="cohort_versions")
-st.markdown("**All sessions**")
+st.markdown("**All sessions** (open a transcript from its row)")
 st.dataframe(
-    [{k: v for k, v in r.items() if k != "anti_patterns"} for r in rows],
+    [
+        {"transcript": cohort.transcript_link(r["session"])}
+        | {k: v for k, v in r.items() if k != "anti_patterns"}
+        for r in rows
+    ],
     hide_index=True,
     key="cohort_sessions",
+    column_config={"transcript": st.column_config.LinkColumn("transcript", display_text="Open")},
 )

@@ -14,18 +14,22 @@ from typing import Any
 import streamlit as st
 
 from evaluators.grade import Grade
+from hotseat.access import Viewer
 from hotseat.engine import Engine
 from hotseat.errors import HotseatError
 from hotseat.settings import Settings
 from hotseat.store import Store
 from hotseat.studio import config, realism
-from hotseat.studio.lineage import numbered, usage_rows
+from hotseat.studio.lineage import usage_rows
 from hotseat.studio.preview import PREVIEW_TRAINEE, preview_engine
 from hotseat.studio.problems import Problem
 from hotseat.studio.trial import Trial
 from hotseat.studio.versions import (
     Doc,
-    save_new_version,
+    history,
+    publish,
+    published,
+    save_draft,
     side_by_side_html,
     unified_diff,
     version_label,
@@ -42,6 +46,14 @@ def _slug(doc: Doc) -> str:
     return f"{doc.kind}-{doc.name}"
 
 
+def author(viewer: Viewer) -> str:
+    """Who a saved version is by: the account, or (one shared password) a typed name."""
+    if viewer.name:
+        return viewer.display_name or viewer.name
+    typed = st.sidebar.text_input("Your name, for version history", key="studio_author")
+    return typed.strip() or "trainer"
+
+
 def show_problems(problems: list[Problem]) -> None:
     st.error(
         "Not valid, so it cannot be saved:\n\n"
@@ -49,8 +61,8 @@ def show_problems(problems: list[Problem]) -> None:
     )
 
 
-def edit(store: Store, doc: Doc) -> str:
-    """The text area with live validation and the save button; returns the edited text."""
+def edit(store: Store, doc: Doc, author: str) -> str:
+    """The text area with live validation, "Save draft" and "Publish"; returns the text."""
     key = f"text-{_slug(doc)}"
     text = st.text_area(f"{doc.path.name}", value=doc.read(), key=key, height=420)
     problems = doc.problems(text)
@@ -58,26 +70,55 @@ def edit(store: Store, doc: Doc) -> str:
         show_problems(problems)
     else:
         st.success("Valid.")
-    if st.button(
-        "Save as new version", key=f"save-{_slug(doc)}", disabled=bool(problems), type="primary"
-    ):
-        result = save_new_version(store, doc, text)
-        if result.ok and result.content_hash:
-            what = "Published" if result.changed else "Already the published text; kept"
-            st.success(
-                f"{what} as version {result.content_hash[:10]}. "
-                "Earlier versions are kept under Versions."
-            )
+    note = st.text_input(
+        "Change note", key=f"note-{_slug(doc)}", placeholder="What changed, and why"
+    )
+    if st.button("Save draft", key=f"save-{_slug(doc)}", disabled=bool(problems), type="primary"):
+        result = save_draft(store, doc, text, author, note)
+        if result.ok and result.version is not None:
+            if result.changed:
+                st.success(
+                    f"Saved as draft {result.version.id}. Only the studio uses it until you "
+                    "publish it below; trainees keep the published version."
+                )
+            else:
+                st.info(f"Same text as {result.version.id}: nothing new to save.")
         else:
             show_problems(result.problems)
+    publish_box(store, doc)
     return text
+
+
+def publish_box(store: Store, doc: Doc) -> None:
+    """Which version trainees get, and a button to publish another one."""
+    versions = history(store, doc)
+    live = published(store, doc)
+    st.caption(
+        f"Trainees get {live.id} (published {live.published_at:%Y-%m-%d %H:%M} UTC)."
+        if live is not None and live.published_at is not None
+        else "Trainees get the file as shipped (no studio version published yet)."
+    )
+    others = [v for v in versions if live is None or v.number != live.number]
+    if not others:
+        return
+    labels = {v.number: version_label(v) for v in others}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    number = left.selectbox(
+        "Version to publish", list(labels), format_func=labels.__getitem__, key=f"pick-{_slug(doc)}"
+    )
+    if right.button(f"Publish v{number}", key=f"publish-{_slug(doc)}"):
+        result = publish(store, doc, number)
+        if result.ok and result.version is not None:
+            st.success(f"Published {result.version.id}: trainees get it from their next session.")
+        else:
+            show_problems(result.problems)
 
 
 def _choices(store: Store, doc: Doc, text: str) -> dict[str, str]:
     """Label -> text of every version a trainer can pick (editor, file, saved history)."""
     out = {EDITING: text, PUBLISHED: doc.read()}
-    for v in reversed(numbered(store, doc.kind, doc.name)):
-        out[f"v{v.number} · {version_label(v.record)}"] = v.record.content
+    for v in history(store, doc):
+        out[version_label(v)] = v.content
     return out
 
 

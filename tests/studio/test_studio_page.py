@@ -45,13 +45,18 @@ def test_valid_edit_saves_a_new_version_and_keeps_the_old(make_page, studio_env,
     at = _open(make_page)
     at.text_area(key=EDITOR).input(after).run()
     assert any(s.value == "Valid." for s in at.success)
+    at.text_input(key=f"note-persona-{CARD}").input("calmer voice")
     at.button(key=f"save-persona-{CARD}").click().run()
     assert not at.exception
-    assert any("Published as version" in s.value for s in at.success)
-    assert path.read_text(encoding="utf-8") == after
+    assert any("Saved as draft v2" in s.value for s in at.success)
+    assert path.read_text(encoding="utf-8") == before  # a draft: trainees keep v1
     with Store(f"sqlite:///{tmp_path / 'app.db'}") as s:
         versions = history(s, Doc("persona", CARD, studio_env["personas"]))
     assert [v.content for v in versions] == [after, before]
+    assert (versions[0].note, versions[0].is_draft) == ("calmer voice", True)
+    at.button(key=f"publish-persona-{CARD}").click().run()
+    assert any("Published v2" in s.value for s in at.success)
+    assert path.read_text(encoding="utf-8") == after
     # The diff tab compares two saved versions (newest first after the editor and file).
     choice_a = at.selectbox(key=f"diff-a-persona-{CARD}")
     assert len(choice_a.options) == 4
@@ -160,7 +165,8 @@ def test_invalid_yaml_card_edit_keeps_the_previous_version(make_page, studio_env
     at = _open(make_page)
     at.text_area(key=EDITOR).input(saved).run()
     at.button(key=f"save-persona-{CARD}").click().run()
-    assert any("Published as version" in s.value for s in at.success)
+    at.button(key=f"publish-persona-{CARD}").click().run()
+    assert any("Published v2" in s.value for s in at.success)
     broken = saved.replace("archetype: angry", "archetype: angry: oops")
     at.text_area(key=EDITOR).input(broken).run()
     assert not at.exception
