@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 
@@ -42,7 +41,7 @@ EDITING = "text in the editor"
 REPORT_HEIGHT = 720  # px; the report scrolls inside its frame
 
 
-def _slug(doc: Doc) -> str:
+def slug(doc: Doc) -> str:
     return f"{doc.kind}-{doc.name}"
 
 
@@ -63,7 +62,7 @@ def show_problems(problems: list[Problem]) -> None:
 
 def edit(store: Store, doc: Doc, author: str) -> str:
     """The text area with live validation, "Save draft" and "Publish"; returns the text."""
-    key = f"text-{_slug(doc)}"
+    key = f"text-{slug(doc)}"
     text = st.text_area(f"{doc.path.name}", value=doc.read(), key=key, height=420)
     problems = doc.problems(text)
     if problems:
@@ -71,9 +70,9 @@ def edit(store: Store, doc: Doc, author: str) -> str:
     else:
         st.success("Valid.")
     note = st.text_input(
-        "Change note", key=f"note-{_slug(doc)}", placeholder="What changed, and why"
+        "Change note", key=f"note-{slug(doc)}", placeholder="What changed, and why"
     )
-    if st.button("Save draft", key=f"save-{_slug(doc)}", disabled=bool(problems), type="primary"):
+    if st.button("Save draft", key=f"save-{slug(doc)}", disabled=bool(problems), type="primary"):
         result = save_draft(store, doc, text, author, note)
         if result.ok and result.version is not None:
             if result.changed:
@@ -104,9 +103,9 @@ def publish_box(store: Store, doc: Doc) -> None:
     labels = {v.number: version_label(v) for v in others}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     number = left.selectbox(
-        "Version to publish", list(labels), format_func=labels.__getitem__, key=f"pick-{_slug(doc)}"
+        "Version to publish", list(labels), format_func=labels.__getitem__, key=f"pick-{slug(doc)}"
     )
-    if right.button(f"Publish v{number}", key=f"publish-{_slug(doc)}"):
+    if right.button(f"Publish v{number}", key=f"publish-{slug(doc)}"):
         result = publish(store, doc, number)
         if result.ok and result.version is not None:
             st.success(f"Published {result.version.id}: trainees get it from their next session.")
@@ -114,7 +113,7 @@ def publish_box(store: Store, doc: Doc) -> None:
             show_problems(result.problems)
 
 
-def _choices(store: Store, doc: Doc, text: str) -> dict[str, str]:
+def version_choices(store: Store, doc: Doc, text: str) -> dict[str, str]:
     """Label -> text of every version a trainer can pick (editor, file, saved history)."""
     out = {EDITING: text, PUBLISHED: doc.read()}
     for v in history(store, doc):
@@ -122,7 +121,7 @@ def _choices(store: Store, doc: Doc, text: str) -> dict[str, str]:
     return out
 
 
-def _personas_dir(doc: Doc) -> Path:
+def personas_dir_for(doc: Doc) -> Path:
     return doc.folder if doc.kind == "persona" else config.personas_dir()
 
 
@@ -137,19 +136,19 @@ def trial(doc: Doc, text: str, card_id: str | None = None) -> Trial:
 
 
 def versions(store: Store, doc: Doc, text: str) -> None:
-    usage = usage_rows(store, doc.kind, doc.name, _personas_dir(doc))
+    usage = usage_rows(store, doc.kind, doc.name, personas_dir_for(doc))
     if usage:
         st.markdown("**Sessions per version**")
-        st.dataframe(usage, hide_index=True, key=f"usage-{_slug(doc)}")
-    choices = _choices(store, doc, text)
+        st.dataframe(usage, hide_index=True, key=f"usage-{slug(doc)}")
+    choices = version_choices(store, doc, text)
     labels = list(choices)
     st.caption(f"{len(labels) - 2} saved version(s) of {doc.path.name}; newest first.")
     left, right = st.columns(2)
     # Default: the version before the newest saved one (or the file) against the editor.
     a = left.selectbox(
-        "Version A", labels, index=3 if len(labels) > 3 else 1, key=f"diff-a-{_slug(doc)}"
+        "Version A", labels, index=3 if len(labels) > 3 else 1, key=f"diff-a-{slug(doc)}"
     )
-    b = right.selectbox("Version B", labels, index=0, key=f"diff-b-{_slug(doc)}")
+    b = right.selectbox("Version B", labels, index=0, key=f"diff-b-{slug(doc)}")
     diff = unified_diff(choices[a], choices[b], a, b)
     st.code(diff, language="diff")
     with st.expander("Side by side"):
@@ -157,7 +156,7 @@ def versions(store: Store, doc: Doc, text: str) -> None:
 
 
 def _engine(doc: Doc, t: Trial, settings: Settings) -> Engine:
-    slot = f"preview-engine-{_slug(doc)}"
+    slot = f"preview-engine-{slug(doc)}"
     cached = st.session_state.get(slot)
     if cached is not None and cached[0] == t.digest:
         return cached[1]
@@ -166,12 +165,12 @@ def _engine(doc: Doc, t: Trial, settings: Settings) -> Engine:
         t.card_text,
         settings,
         config.runs_dir(),
-        _personas_dir(doc),
+        personas_dir_for(doc),
         config.prompts_dir(),
         t.prompt_edits,
     )
     st.session_state[slot] = (t.digest, engine)
-    st.session_state.pop(f"preview-session-{_slug(doc)}", None)  # new text: new chat
+    st.session_state.pop(f"preview-session-{slug(doc)}", None)  # new text: new chat
     return engine
 
 
@@ -184,12 +183,12 @@ def preview(doc: Doc, text: str, settings: Settings, card_id: str | None = None)
         return
     t = trial(doc, text, card_id)
     engine = _engine(doc, t, settings)
-    sid_key = f"preview-session-{_slug(doc)}"
+    sid_key = f"preview-session-{slug(doc)}"
     difficulty = st.selectbox(
-        "Difficulty", ["easy", "standard", "hard"], index=1, key=f"preview-difficulty-{_slug(doc)}"
+        "Difficulty", ["easy", "standard", "hard"], index=1, key=f"preview-difficulty-{slug(doc)}"
     )
     if (
-        st.button("Start a new preview", key=f"preview-start-{_slug(doc)}")
+        st.button("Start a new preview", key=f"preview-start-{slug(doc)}")
         or sid_key not in st.session_state
     ):
         st.session_state[sid_key] = engine.start(PREVIEW_TRAINEE, t.card_id, difficulty).session_id
@@ -204,7 +203,7 @@ def preview(doc: Doc, text: str, settings: Settings, card_id: str | None = None)
     # trainee's; "disable" greys it while the customer answers.
     reply = st.chat_input(
         "Your reply",
-        key=f"preview-reply-{_slug(doc)}",
+        key=f"preview-reply-{slug(doc)}",
         disabled=view.awaiting != "agent",
         submit_mode="disable",
     )
@@ -260,8 +259,8 @@ def _show_run(run: realism.RealismRun) -> None:
 def realism_panel(
     store: Store, doc: Doc, text: str, settings: Settings, card_id: str | None = None
 ) -> None:
-    choices = _choices(store, doc, text)
-    label = st.selectbox("Version to check", list(choices), key=f"realism-v-{_slug(doc)}")
+    choices = version_choices(store, doc, text)
+    label = st.selectbox("Version to check", list(choices), key=f"realism-v-{slug(doc)}")
     t = trial(doc, choices[label], card_id)
     st.caption(
         f"{len(realism.DEFAULT_BOTS)} scripted bots ({', '.join(realism.DEFAULT_BOTS)})"
@@ -269,7 +268,7 @@ def realism_panel(
         "offline grader" + (f", card {t.card_id}." if doc.kind == "prompt" else ".")
     )
     run = realism.load_run(config.runs_dir(), t.card_id, t.card_text, t.prompt_edits)
-    key = f"realism-run-{_slug(doc)}"
+    key = f"realism-run-{slug(doc)}"
     if waiting.action_button("Run realism check", key):
         planned = len(realism.DEFAULT_BOTS) * realism.DEFAULT_SEEDS
         with waiting.working(key, f"Simulating {planned} conversations…"):
@@ -284,7 +283,7 @@ def realism_panel(
                     t.card_text,
                     settings,
                     config.runs_dir(),
-                    _personas_dir(doc),
+                    personas_dir_for(doc),
                     prompts_dir=config.prompts_dir(),
                     prompt_edits=t.prompt_edits,
                     on_progress=done,
@@ -297,22 +296,3 @@ def realism_panel(
         _show_run(run)
     elif choices[label]:
         st.caption("No realism check for this version yet.")
-
-
-def ab_compare(store: Store, doc: Doc, text: str, card_id: str | None = None) -> None:
-    """Side by side numbers of two versions that have a realism check."""
-    checked: dict[str, dict[str, Any]] = {}
-    for label, content in _choices(store, doc, text).items():
-        t = trial(doc, content, card_id)
-        run = realism.load_run(config.runs_dir(), t.card_id, t.card_text, t.prompt_edits)
-        if run is not None and run.content_hash not in {c["hash"] for c in checked.values()}:
-            checked[label] = {"hash": run.content_hash, "summary": run.summary}
-    if len(checked) < 2:
-        st.info("Run the realism check on two versions to compare them here.")
-        return
-    labels = list(checked)
-    left, right = st.columns(2)
-    a = left.selectbox("A", labels, index=1, key=f"ab-a-{_slug(doc)}")
-    b = right.selectbox("B", labels, index=0, key=f"ab-b-{_slug(doc)}")
-    rows = realism.compare(checked[a]["summary"], checked[b]["summary"])
-    st.table([{"metric": r["metric"], f"A · {a}": r["A"], f"B · {b}": r["B"]} for r in rows])

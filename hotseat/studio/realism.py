@@ -166,13 +166,6 @@ def key_numbers(summary: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def compare(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, str]]:
-    """Rows `metric, A, B` over the union of both versions' key numbers."""
-    ka, kb = key_numbers(a), key_numbers(b)
-    metrics = list(ka) + [m for m in kb if m not in ka]
-    return [{"metric": m, "A": ka.get(m, "–"), "B": kb.get(m, "–")} for m in metrics]
-
-
 # The report is written for `hotseat report` users; in the studio its command-line hints
 # would send a browser user to a terminal. Each says what to do on this page instead.
 _BROWSER_WORDING = (
