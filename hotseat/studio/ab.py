@@ -94,7 +94,8 @@ def mood_trace(row: Row) -> str:
     """Each mood axis from the opening to the end: 'anger 7 → 6 → 4 · fear …'."""
     moods = [t["mood"] for t in row["turns"] if t.get("mood") and t["role"] == "customer"]
     return " · ".join(
-        f"{axis} " + " → ".join(f"{m.get(axis, 0):g}" for m in moods) for axis in MOOD_AXES
+        f"{axis} " + " → ".join(f"{round(m.get(axis, 0), 1):g}" for m in moods)
+        for axis in MOOD_AXES
     )
 
 
@@ -143,7 +144,8 @@ def sample_warning(n: int) -> str | None:
     """Plain words when `n` conversations per version cannot settle a difference."""
     if n >= ENOUGH:
         return None
-    half = Z95 * math.sqrt(0.25 / n) if n else 1.0
+    low, high = wilson(n // 2, n)  # the widest interval at this n: a rate near one half
+    half = (high - low) / 2
     return (
         f"Only {n} conversation{'s' if n != 1 else ''} per version. With so few, a rate "
         f"can be off by up to about ±{half:.0%}: a difference here is a hint, not proof. "

@@ -24,13 +24,18 @@ DEFAULT_SEEDS = 3
 
 
 def _defaults(labels: list[str], choices: dict[str, str]) -> tuple[int, int]:
-    """A: what trainees get now (the published file). B: the newest saved version when it
-    differs from that, else the editor's text, so the question is "is my change better?"."""
-    a = labels.index(editor.PUBLISHED)
+    """The question a trainer most likely has. A draft not yet published: is it better
+    than what trainees get (A published, B the newest draft)? Else, was the last publish
+    better than the version before it? Else, the editor's text against the file."""
+    live = choices[editor.PUBLISHED]
     saved = [i for i, label in enumerate(labels) if label not in (editor.EDITING, editor.PUBLISHED)]
-    if saved and choices[labels[saved[0]]] != choices[editor.PUBLISHED]:
-        return a, saved[0]
-    return a, labels.index(editor.EDITING)
+    published = labels.index(editor.PUBLISHED)
+    if saved and choices[labels[saved[0]]] != live:
+        return published, saved[0]
+    older = [i for i in saved if choices[labels[i]] != live]
+    if older:
+        return older[0], published
+    return published, labels.index(editor.EDITING)
 
 
 def _run(
@@ -63,8 +68,10 @@ def ab_compare(
     labels = list(choices)
     default_a, default_b = _defaults(labels, choices)
     left, right = st.columns(2)
-    a = left.selectbox("A", labels, index=default_a, key=f"ab-a-{slug}")
-    b = right.selectbox("B", labels, index=default_b, key=f"ab-b-{slug}")
+    # Keyed by the version count: a new draft or publish asks a new question, so the
+    # sides go back to their defaults instead of keeping a pick from before it.
+    a = left.selectbox("A", labels, index=default_a, key=f"ab-a-{slug}-{len(labels)}")
+    b = right.selectbox("B", labels, index=default_b, key=f"ab-b-{slug}-{len(labels)}")
     left, right = st.columns([3, 1])
     bots = left.multiselect(
         "Trainee bots", list(BOT_NAMES), default=list(realism.DEFAULT_BOTS), key=f"ab-bots-{slug}"
