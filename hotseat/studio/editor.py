@@ -21,7 +21,7 @@ from hotseat.store import Store
 from hotseat.studio import config, realism
 from hotseat.studio.lineage import usage_rows
 from hotseat.studio.preview import PREVIEW_TRAINEE, preview_engine
-from hotseat.studio.problems import Problem
+from hotseat.studio.problems import Problem, excerpt
 from hotseat.studio.trial import Trial
 from hotseat.studio.versions import (
     Doc,
@@ -38,6 +38,7 @@ from hotseat.ui.format import error_text, escape_markdown, mood_levels, plain_ma
 
 PUBLISHED = "published file"
 EDITING = "text in the editor"
+MAX_EXCERPTS = 3  # numbered excerpts under the error list; the list names every problem
 REPORT_HEIGHT = 720  # px; the report scrolls inside its frame
 
 
@@ -53,11 +54,17 @@ def author(viewer: Viewer) -> str:
     return typed.strip() or "trainer"
 
 
-def show_problems(problems: list[Problem]) -> None:
+def show_problems(problems: list[Problem], text: str | None = None) -> None:
     st.error(
         "Not valid, so it cannot be saved:\n\n"
         + "\n".join(f"- {escape_markdown(str(p))}" for p in problems)
     )
+    if text is None:
+        return
+    for p in problems[:MAX_EXCERPTS]:
+        shown = excerpt(text, p.line)
+        if shown:  # plain text in a code block: the card's words are never rendered
+            st.code(shown, language=None)
 
 
 def edit(store: Store, doc: Doc, author: str) -> str:
@@ -66,7 +73,7 @@ def edit(store: Store, doc: Doc, author: str) -> str:
     text = st.text_area(f"{doc.path.name}", value=doc.read(), key=key, height=420)
     problems = doc.problems(text)
     if problems:
-        show_problems(problems)
+        show_problems(problems, text)
     else:
         st.success("Valid.")
     note = st.text_input(

@@ -202,9 +202,17 @@ def side_by_side_html(old: str, new: str, old_label: str = "A", new_label: str =
         context=True,
         numlines=2,
     )
+    # Fixed layout at full width with wrapping cells: a long line wraps instead of
+    # pushing the right column out of view. difflib's "n"/"t" navigation links mean
+    # nothing here, so their columns are hidden.
     style = (
-        "<style>table.diff{font-family:monospace;font-size:12px;border-collapse:collapse}"
+        "<style>table.diff{font-family:monospace;font-size:12px;border-collapse:collapse;"
+        "table-layout:fixed;width:100%}"
+        "table.diff td{padding:0 4px;vertical-align:top;white-space:pre-wrap;"
+        "overflow-wrap:anywhere}"
+        "table.diff td.diff_next,table.diff th.diff_next{display:none}"
+        "table.diff td.diff_header{width:3em;color:#888;text-align:right}"
         ".diff_add{background:#e6ffec}.diff_chg{background:#fff5b1}"
-        ".diff_sub{background:#ffebe9}td{padding:0 4px;vertical-align:top}</style>"
+        ".diff_sub{background:#ffebe9}</style>"
     )
     return style + table

@@ -30,6 +30,9 @@ def test_invalid_edit_shows_line_and_keeps_the_file(make_page, studio_env, tmp_p
     at.text_area(key=EDITOR).input(before.replace("  intensity: 4", "  intensity: 9")).run()
     errors = unescape("\n".join(e.value for e in at.error))
     assert "line 16: voice.intensity:" in errors
+    # The editor has no line numbers: the error shows its line, numbered and marked.
+    shown = [c.value for c in at.code if c.value.startswith(" ") or c.value.startswith(">")]
+    assert any("> 16 |   intensity: 9" in c for c in shown)
     assert at.button(key=f"save-persona-{CARD}").disabled
     assert path.read_text(encoding="utf-8") == before
     with Store(f"sqlite:///{tmp_path / 'app.db'}") as s:

@@ -9,6 +9,7 @@ import pytest
 from hotseat.errors import InputError
 from hotseat.store import Store
 from hotseat.studio.cards import card_problems
+from hotseat.studio.problems import excerpt
 from hotseat.studio.prompt_files import prompt_problems
 from hotseat.studio.versions import (
     BASELINE_AUTHOR,
@@ -79,6 +80,21 @@ def test_diff_shows_changed_lines_escaped() -> None:
     assert "-b: 2" in diff and "+b: 3" in diff
     table = side_by_side_html("x: <script>\n", "x: <b>\n", "v1", "v2<")
     assert "<script>" not in table and "&lt;script&gt;" in table and "v2&lt;" in table
+    # Long lines wrap inside a full-width table; difflib's n/t link columns are hidden.
+    assert "table-layout:fixed;width:100%" in table and "overflow-wrap:anywhere" in table
+    assert "td.diff_next,table.diff th.diff_next{display:none}" in table
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (1, "> 1 | a: 1\n  2 | b: 2\n  3 | c: 3"),
+        (3, "  1 | a: 1\n  2 | b: 2\n> 3 | c: 3\n  4 | d: 4"),
+        (9, ""),  # a line past the end: no excerpt rather than a wrong one
+    ],
+)
+def test_error_excerpt_numbers_the_lines(line: int, expected: str) -> None:
+    assert excerpt("a: 1\nb: 2\nc: 3\nd: 4\n", line) == expected
 
 
 def test_prompt_template_unknown_placeholder(dirs: dict[str, Path], store: Store) -> None:
