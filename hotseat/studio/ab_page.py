@@ -5,6 +5,7 @@ Drawing only: runs are the realism check's, pairing and statistics are `ab`'s.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 
 import streamlit as st
@@ -68,10 +69,11 @@ def ab_compare(
     labels = list(choices)
     default_a, default_b = _defaults(labels, choices)
     left, right = st.columns(2)
-    # Keyed by the version count: a new draft or publish asks a new question, so the
-    # sides go back to their defaults instead of keeping a pick from before it.
-    a = left.selectbox("A", labels, index=default_a, key=f"ab-a-{slug}-{len(labels)}")
-    b = right.selectbox("B", labels, index=default_b, key=f"ab-b-{slug}-{len(labels)}")
+    # Keyed by the versions and their states: a new draft or a publish asks a new
+    # question, so the sides go back to their defaults instead of keeping an old pick.
+    asked = zlib.crc32("\n".join(labels).encode("utf-8"))
+    a = left.selectbox("A", labels, index=default_a, key=f"ab-a-{slug}-{asked}")
+    b = right.selectbox("B", labels, index=default_b, key=f"ab-b-{slug}-{asked}")
     left, right = st.columns([3, 1])
     bots = left.multiselect(
         "Trainee bots", list(BOT_NAMES), default=list(realism.DEFAULT_BOTS), key=f"ab-bots-{slug}"

@@ -22,15 +22,32 @@ def _idle(page) -> None:
     )
 
 
-def test_draft_publish_and_ab_compare(browser, slow_app) -> None:  # noqa: F811
+def test_draft_publish_and_ab_compare(browser, slow_app, artifacts) -> None:  # noqa: F811
     url, _gate = slow_app
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        _draft_publish_and_compare(page, url)
+    except Exception:
+        page.screenshot(path=str(artifacts / "studio-failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+
+
+def _draft_publish_and_compare(page, url: str) -> None:
     _studio(page, url)
     choose = page.get_by_label("File")
     choose.click()
     page.get_by_role("option", name=CARD, exact=True).click()
-    _idle(page)
+    # The script state can read "not running" before the rerun starts: wait for the card's
+    # own text, or the previous card's text would be edited into this one.
     editor = page.locator(f".st-key-text-persona-{CARD} textarea")
+    editor.wait_for(timeout=WAIT_MS)
+    page.wait_for_function(
+        f"() => document.querySelector('.st-key-text-persona-{CARD} textarea')"
+        f".value.includes('id: {CARD}')",
+        timeout=WAIT_MS,
+    )
     text = editor.input_value()
     editor.fill(text.replace("  intensity: 4", "  intensity: 3"))
     editor.press("Control+Enter")
@@ -68,4 +85,3 @@ def test_draft_publish_and_ab_compare(browser, slow_app) -> None:  # noqa: F811
     assert panel.get_by_text("B: published file").count() == 1
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "studio.png"), full_page=True)
-    page.close()
