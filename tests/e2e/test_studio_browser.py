@@ -25,6 +25,9 @@ def _idle(page) -> None:
 def test_draft_publish_and_ab_compare(browser, slow_app, artifacts) -> None:  # noqa: F811
     url, _gate = slow_app
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    # Each edit reruns every tab (a new preview engine, versions, runs): on a loaded machine
+    # that can outlast Playwright's 30 s default, with the inputs disabled meanwhile.
+    page.set_default_timeout(WAIT_MS)
     try:
         _draft_publish_and_compare(page, url)
     except Exception:

@@ -75,6 +75,7 @@ def _typing(page):
 def test_customer_typing_shows_before_the_model_answers(browser, slow_app) -> None:
     url, gate = slow_app
     page = browser.new_page()
+    page.set_default_timeout(WAIT_MS)  # a hang limit on a loaded machine, not a speed test
     start(page, url, "Wren")
     settled(page, 1)
     answered = gate.hold()
@@ -96,6 +97,7 @@ def test_customer_typing_shows_before_the_model_answers(browser, slow_app) -> No
 def test_branch_shows_a_spinner_and_disables_its_button(browser, slow_app) -> None:
     url, gate = slow_app
     page = browser.new_page()
+    page.set_default_timeout(WAIT_MS)  # a hang limit on a loaded machine, not a speed test
     start(page, url, "Quinn")
     box = page.get_by_placeholder("Your reply to the customer")
     box.fill(REPLIES[0])
@@ -129,6 +131,7 @@ def _studio(page, url: str) -> None:
 def test_studio_preview_and_realism_show_their_work(browser, slow_app, artifacts: Path) -> None:
     url, gate = slow_app
     page = browser.new_page(viewport={"width": 1300, "height": 1400})
+    page.set_default_timeout(WAIT_MS)  # a hang limit on a loaded machine, not a speed test
     _studio(page, url)
     page.get_by_role("tab", name="Preview chat").click()
     panel = page.get_by_role("tabpanel", name="Preview chat")
