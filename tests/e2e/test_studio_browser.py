@@ -1,19 +1,19 @@
 """The trainer studio in a real browser: save a draft with a change note, publish it,
 then A/B compare on the same seed with both transcripts side by side. Takes the README
-screenshot (docs/studio.png)."""
+screenshot: test-artifacts/studio.png (copy it to docs/studio.png to refresh the README;
+a test run never rewrites a tracked file)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_browser import WAIT_MS
 from tests.e2e.test_waits import _studio, slow_app  # noqa: F401  (a fixture, used by name)
 
 pytestmark = pytest.mark.browser
 
 CARD = "double-charge"
-DOCS = ROOT / "docs"
 
 
 def _idle(page) -> None:
@@ -86,5 +86,5 @@ def _draft_publish_and_compare(page, url: str) -> None:
     panel.get_by_text("per version").first.wait_for(timeout=WAIT_MS)  # the sample warning
     assert panel.get_by_text("End states — A: v1 · published").count() == 1
     assert panel.get_by_text("B: published file").count() == 1
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "studio.png"), full_page=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "studio.png"), full_page=True)
