@@ -3,7 +3,7 @@
 import streamlit as st
 
 from hotseat.settings import load_settings
-from hotseat.studio import config, editor
+from hotseat.studio import ab_page, config, editor
 from hotseat.studio.auth import require_trainer
 from hotseat.studio.prompt_files import CUSTOMER_FILES, SIMULATED_FILES
 from hotseat.studio.versions import persona_docs, prompt_docs
@@ -11,7 +11,7 @@ from hotseat.ui.factory import get_engine
 
 st.set_page_config(page_title="Hotseat · Trainer studio", page_icon="🛠️", layout="wide")
 st.title("🛠️ Trainer studio")
-require_trainer()
+viewer = require_trainer()
 
 store = get_engine().store
 settings = load_settings()
@@ -41,7 +41,7 @@ if tryable:
 tabs = dict(zip(names, st.tabs(names), strict=True))
 
 with tabs["Edit"]:
-    text = editor.edit(store, doc)
+    text = editor.edit(store, doc, editor.author(viewer))
 with tabs["Versions & diff"]:
     editor.versions(store, doc, text)
 if "Preview chat" in tabs:
@@ -51,4 +51,4 @@ if "Realism check" in tabs:
     with tabs["Realism check"]:
         editor.realism_panel(store, doc, text, settings, card_id)
     with tabs["A/B compare"]:
-        editor.ab_compare(store, doc, text, card_id)
+        ab_page.ab_compare(store, doc, text, settings, card_id)

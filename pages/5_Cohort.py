@@ -5,6 +5,7 @@ import streamlit as st
 from hotseat.studio import charts, cohort
 from hotseat.studio.auth import require_trainer
 from hotseat.ui.factory import get_engine
+from hotseat.ui.format import plural
 
 st.set_page_config(page_title="Hotseat · Cohort", page_icon="👥", layout="wide")
 st.title("👥 Cohort")
@@ -17,7 +18,7 @@ if not rows:
 trainees = len({r["trainee"] for r in rows})
 branches = sum(bool(r["branch_of"]) for r in rows)
 st.caption(
-    f"{len(rows)} graded sessions by {trainees} trainees."
+    f"{plural(len(rows), 'graded session')} by {plural(trainees, 'trainee')}."
     + (
         f" {branches} of them are what-if branches, counted from their branch point."
         if branches
@@ -56,11 +57,16 @@ if top:
     st.dataframe(top, hide_index=True, key="cohort_anti")
 else:
     st.caption("No anti-patterns detected in any graded reply.")
-st.markdown("**Per card version** (from the trainer studio's saved versions)")
+st.markdown("**Per card version** (the ids the trainer studio lists: v1, v2 …)")
 st.dataframe(cohort.version_averages(rows), hide_index=True, key="cohort_versions")
-st.markdown("**All sessions**")
+st.markdown("**All sessions** (open a transcript from its row)")
 st.dataframe(
-    [{k: v for k, v in r.items() if k != "anti_patterns"} for r in rows],
+    [
+        {"transcript": cohort.transcript_link(r["session"])}
+        | {k: v for k, v in r.items() if k != "anti_patterns"}
+        for r in rows
+    ],
     hide_index=True,
     key="cohort_sessions",
+    column_config={"transcript": st.column_config.LinkColumn("transcript", display_text="Open")},
 )

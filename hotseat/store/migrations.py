@@ -170,12 +170,65 @@ def m004_users(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def m005_named_versions(conn: Connection) -> None:
+    # Studio versions people can name: v1, v2 ... per card or prompt file, with author,
+    # change note and, once published, when. A row without published_at is a draft that
+    # only the studio uses. The text itself stays in `blobs` (one copy per content).
+    # Versions saved before this step were published when saved: they become v1, v2 ...
+    # in the order they were kept, by an unknown author, published at their save time.
+    md = MetaData()
+    Table("blobs", md, Column("hash", String(64), primary_key=True))
+    named = Table(
+        "named_versions",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("kind", String(20), nullable=False),
+        Column("name", String(200), nullable=False),
+        Column("number", Integer, nullable=False),
+        Column("content_hash", String(64), ForeignKey("blobs.hash"), nullable=False),
+        Column("author", String(200), nullable=False),
+        Column("note", Text, nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("published_at", UTCDateTime(), nullable=True),
+        UniqueConstraint("kind", "name", "number"),
+    )
+    md.create_all(conn)
+    old = Table(
+        "versions",
+        MetaData(),
+        Column("id", Integer),
+        Column("kind", String),
+        Column("key", String),
+        Column("content_hash", String(64)),
+        Column("created_at", UTCDateTime()),
+    )
+    numbers: dict[tuple[str, str], int] = {}
+    for row in conn.execute(select(old).order_by(old.c.id)):
+        if not row.key.startswith("source:") or row.key.endswith("#invalid"):
+            continue  # engine records of effective cards, and kept broken hand edits
+        name = row.key.removeprefix("source:")
+        number = numbers[(row.kind, name)] = numbers.get((row.kind, name), 0) + 1
+        conn.execute(
+            named.insert().values(
+                kind=row.kind,
+                name=name,
+                number=number,
+                content_hash=row.content_hash,
+                author="unknown (saved before named versions)",
+                note="",
+                created_at=row.created_at,
+                published_at=row.created_at,
+            )
+        )
+
+
 # Append new migrations at the end with the next number; never edit or reorder old ones.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m001_initial),
     Migration(2, "turn problems", m002_turn_problems),
     Migration(3, "login failures", m003_login_failures),
     Migration(4, "users and invites", m004_users),
+    Migration(5, "named versions", m005_named_versions),
 )
 
 

@@ -59,6 +59,23 @@ class VersionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class NamedVersionRow(Base):
+    """A studio version of a card or prompt file: v<number>, draft until published_at."""
+
+    __tablename__ = "named_versions"
+    __table_args__ = (UniqueConstraint("kind", "name", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(ForeignKey("blobs.hash"))
+    author: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
 class SessionRow(Base):
     __tablename__ = "sessions"
 

@@ -13,12 +13,14 @@ import io
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from evaluators.grade import Grade
 from hotseat import analytics
 from hotseat.store import Store
 from hotseat.studio import config
 from hotseat.studio.lineage import Lineage
+from hotseat.ui.format import percent
 
 AXES = ("empathy", "empowerment")
 CSV_COLUMNS = (
@@ -33,9 +35,9 @@ CSV_COLUMNS = (
     "anti_patterns",
     "persona_version",
     "session",
-    "studio_version",
     "branch_of",
 )
+DEBRIEF_PAGE = "Debrief"  # pages/1_Debrief.py, as Streamlit names its URL
 
 
 def session_rows(store: Store, personas_dir: Path | None = None) -> list[dict[str, Any]]:
@@ -63,10 +65,10 @@ def session_rows(store: Store, personas_dir: Path | None = None) -> list[dict[st
                 "outcome": rec.end_state or "in progress",
                 **analytics.session_figures([Grade.model_validate(g) for g in grades]),
                 "anti_patterns": dict(sorted(anti.items())),
-                # The effective card's hash, and the studio version it came from.
-                "persona_version": rec.persona_hash[:10],
+                # The studio's id of the card version ("v3"): the same id the studio
+                # lists, worked out from the session's effective-card hash.
+                "persona_version": lineage.card_label(rec),
                 "session": rec.id,
-                "studio_version": lineage.card_label(rec),
                 "branch_of": rec.parent_session_id or "",
             }
         )
@@ -83,7 +85,7 @@ def averages_by(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]
             column: name,
             "sessions": len(rs),
             **{axis: analytics.mean([r[axis] for r in rs]) for axis in AXES},
-            "resolved": round(sum(r["outcome"] == "resolved" for r in rs) / len(rs), 2),
+            "resolved": percent(sum(r["outcome"] == "resolved" for r in rs) / len(rs)),
         }
         for name, rs in sorted(groups.items())
     ]
@@ -93,16 +95,21 @@ def version_averages(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per scenario and studio card version: sessions and mean scores, to compare edits."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        groups[(r["scenario"], r["studio_version"])].append(r)
+        groups[(r["scenario"], r["persona_version"])].append(r)
     return [
         {
             "scenario": scenario,
-            "studio_version": version,
+            "persona_version": version,
             "sessions": len(rs),
             **{axis: analytics.mean([r[axis] for r in rs]) for axis in AXES},
         }
         for (scenario, version), rs in sorted(groups.items())
     ]
+
+
+def transcript_link(session_id: str) -> str:
+    """The Debrief page of a session, relative to the cohort page (so a base path holds)."""
+    return f"{DEBRIEF_PAGE}?{urlencode({'session': session_id})}"
 
 
 def long_form(averages: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:

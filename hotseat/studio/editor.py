@@ -9,77 +9,126 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 
+from evaluators.grade import Grade
+from hotseat.access import Viewer
 from hotseat.engine import Engine
 from hotseat.errors import HotseatError
 from hotseat.settings import Settings
 from hotseat.store import Store
 from hotseat.studio import config, realism
-from hotseat.studio.lineage import numbered, usage_rows
+from hotseat.studio.lineage import usage_rows
 from hotseat.studio.preview import PREVIEW_TRAINEE, preview_engine
-from hotseat.studio.problems import Problem
+from hotseat.studio.problems import Problem, excerpt
 from hotseat.studio.trial import Trial
 from hotseat.studio.versions import (
     Doc,
-    save_new_version,
+    history,
+    publish,
+    published,
+    save_draft,
     side_by_side_html,
     unified_diff,
     version_label,
 )
-from hotseat.ui.format import error_text, escape_markdown, mood_levels
+from hotseat.ui import waiting
+from hotseat.ui.format import error_text, escape_markdown, mood_levels, plain_markdown
 
 PUBLISHED = "published file"
 EDITING = "text in the editor"
+MAX_EXCERPTS = 3  # numbered excerpts under the error list; the list names every problem
 REPORT_HEIGHT = 720  # px; the report scrolls inside its frame
 
 
-def _slug(doc: Doc) -> str:
+def slug(doc: Doc) -> str:
     return f"{doc.kind}-{doc.name}"
 
 
-def show_problems(problems: list[Problem]) -> None:
+def author(viewer: Viewer) -> str:
+    """Who a saved version is by: the account, or (one shared password) a typed name."""
+    if viewer.name:
+        return viewer.display_name or viewer.name
+    typed = st.sidebar.text_input("Your name, for version history", key="studio_author")
+    return typed.strip() or "trainer"
+
+
+def show_problems(problems: list[Problem], text: str | None = None) -> None:
     st.error(
         "Not valid, so it cannot be saved:\n\n"
         + "\n".join(f"- {escape_markdown(str(p))}" for p in problems)
     )
+    if text is None:
+        return
+    for p in problems[:MAX_EXCERPTS]:
+        shown = excerpt(text, p.line)
+        if shown:  # plain text in a code block: the card's words are never rendered
+            st.code(shown, language=None)
 
 
-def edit(store: Store, doc: Doc) -> str:
-    """The text area with live validation and the save button; returns the edited text."""
-    key = f"text-{_slug(doc)}"
+def edit(store: Store, doc: Doc, author: str) -> str:
+    """The text area with live validation, "Save draft" and "Publish"; returns the text."""
+    key = f"text-{slug(doc)}"
     text = st.text_area(f"{doc.path.name}", value=doc.read(), key=key, height=420)
     problems = doc.problems(text)
     if problems:
-        show_problems(problems)
+        show_problems(problems, text)
     else:
         st.success("Valid.")
-    if st.button(
-        "Save as new version", key=f"save-{_slug(doc)}", disabled=bool(problems), type="primary"
-    ):
-        result = save_new_version(store, doc, text)
-        if result.ok and result.content_hash:
-            what = "Published" if result.changed else "Already the published text; kept"
-            st.success(
-                f"{what} as version {result.content_hash[:10]}. "
-                "Earlier versions are kept under Versions."
-            )
+    note = st.text_input(
+        "Change note", key=f"note-{slug(doc)}", placeholder="What changed, and why"
+    )
+    if st.button("Save draft", key=f"save-{slug(doc)}", disabled=bool(problems), type="primary"):
+        result = save_draft(store, doc, text, author, note)
+        if result.ok and result.version is not None:
+            if result.changed:
+                st.success(
+                    f"Saved as draft {result.version.id}. Only the studio uses it until you "
+                    "publish it below; trainees keep the published version."
+                )
+            else:
+                st.info(f"Same text as {result.version.id}: nothing new to save.")
         else:
             show_problems(result.problems)
+    publish_box(store, doc)
     return text
 
 
-def _choices(store: Store, doc: Doc, text: str) -> dict[str, str]:
+def publish_box(store: Store, doc: Doc) -> None:
+    """Which version trainees get, and a button to publish another one."""
+    versions = history(store, doc)
+    live = published(store, doc)
+    st.caption(
+        f"Trainees get {live.id} (published {live.published_at:%Y-%m-%d %H:%M} UTC)."
+        if live is not None and live.published_at is not None
+        else "Trainees get the file as shipped (no studio version published yet)."
+    )
+    others = [v for v in versions if live is None or v.number != live.number]
+    if not others:
+        return
+    labels = {v.number: version_label(v) for v in others}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    number = left.selectbox(
+        "Version to publish", list(labels), format_func=labels.__getitem__, key=f"pick-{slug(doc)}"
+    )
+    if right.button(f"Publish v{number}", key=f"publish-{slug(doc)}"):
+        result = publish(store, doc, number)
+        if result.ok and result.version is not None:
+            st.success(f"Published {result.version.id}: trainees get it from their next session.")
+        else:
+            show_problems(result.problems)
+
+
+def version_choices(store: Store, doc: Doc, text: str) -> dict[str, str]:
     """Label -> text of every version a trainer can pick (editor, file, saved history)."""
     out = {EDITING: text, PUBLISHED: doc.read()}
-    for v in reversed(numbered(store, doc.kind, doc.name)):
-        out[f"v{v.number} · {version_label(v.record)}"] = v.record.content
+    for v in history(store, doc):
+        out[version_label(v)] = v.content
     return out
 
 
-def _personas_dir(doc: Doc) -> Path:
+def personas_dir_for(doc: Doc) -> Path:
     return doc.folder if doc.kind == "persona" else config.personas_dir()
 
 
@@ -94,19 +143,19 @@ def trial(doc: Doc, text: str, card_id: str | None = None) -> Trial:
 
 
 def versions(store: Store, doc: Doc, text: str) -> None:
-    usage = usage_rows(store, doc.kind, doc.name, _personas_dir(doc))
+    usage = usage_rows(store, doc.kind, doc.name, personas_dir_for(doc))
     if usage:
         st.markdown("**Sessions per version**")
-        st.dataframe(usage, hide_index=True, key=f"usage-{_slug(doc)}")
-    choices = _choices(store, doc, text)
+        st.dataframe(usage, hide_index=True, key=f"usage-{slug(doc)}")
+    choices = version_choices(store, doc, text)
     labels = list(choices)
     st.caption(f"{len(labels) - 2} saved version(s) of {doc.path.name}; newest first.")
     left, right = st.columns(2)
     # Default: the version before the newest saved one (or the file) against the editor.
     a = left.selectbox(
-        "Version A", labels, index=3 if len(labels) > 3 else 1, key=f"diff-a-{_slug(doc)}"
+        "Version A", labels, index=3 if len(labels) > 3 else 1, key=f"diff-a-{slug(doc)}"
     )
-    b = right.selectbox("Version B", labels, index=0, key=f"diff-b-{_slug(doc)}")
+    b = right.selectbox("Version B", labels, index=0, key=f"diff-b-{slug(doc)}")
     diff = unified_diff(choices[a], choices[b], a, b)
     st.code(diff, language="diff")
     with st.expander("Side by side"):
@@ -114,7 +163,7 @@ def versions(store: Store, doc: Doc, text: str) -> None:
 
 
 def _engine(doc: Doc, t: Trial, settings: Settings) -> Engine:
-    slot = f"preview-engine-{_slug(doc)}"
+    slot = f"preview-engine-{slug(doc)}"
     cached = st.session_state.get(slot)
     if cached is not None and cached[0] == t.digest:
         return cached[1]
@@ -123,12 +172,12 @@ def _engine(doc: Doc, t: Trial, settings: Settings) -> Engine:
         t.card_text,
         settings,
         config.runs_dir(),
-        _personas_dir(doc),
+        personas_dir_for(doc),
         config.prompts_dir(),
         t.prompt_edits,
     )
     st.session_state[slot] = (t.digest, engine)
-    st.session_state.pop(f"preview-session-{_slug(doc)}", None)  # new text: new chat
+    st.session_state.pop(f"preview-session-{slug(doc)}", None)  # new text: new chat
     return engine
 
 
@@ -141,34 +190,56 @@ def preview(doc: Doc, text: str, settings: Settings, card_id: str | None = None)
         return
     t = trial(doc, text, card_id)
     engine = _engine(doc, t, settings)
-    sid_key = f"preview-session-{_slug(doc)}"
+    sid_key = f"preview-session-{slug(doc)}"
     difficulty = st.selectbox(
-        "Difficulty", ["easy", "standard", "hard"], index=1, key=f"preview-difficulty-{_slug(doc)}"
+        "Difficulty", ["easy", "standard", "hard"], index=1, key=f"preview-difficulty-{slug(doc)}"
     )
     if (
-        st.button("Start a new preview", key=f"preview-start-{_slug(doc)}")
+        st.button("Start a new preview", key=f"preview-start-{slug(doc)}")
         or sid_key not in st.session_state
     ):
         st.session_state[sid_key] = engine.start(PREVIEW_TRAINEE, t.card_id, difficulty).session_id
     sid = st.session_state[sid_key]
-    reply = st.text_input("Your reply", key=f"preview-reply-{_slug(doc)}")
-    if st.button("Send", key=f"preview-send-{_slug(doc)}") and reply.strip():
+    view = engine.view(sid)
+    for turn in view.transcript:
+        _preview_turn(turn.role, turn.text, turn.grade)
+    new_turns = st.container()  # a reply sent below lands here, above the input
+    levels = " · ".join(f"{k} {v:g}" for k, v in mood_levels(view.mood).items())
+    st.caption(f"Mood: {levels}" + (f" · ended: {view.end_state}" if view.end_state else ""))
+    # A chat input clears itself once sent and sits under the conversation, like the
+    # trainee's; "disable" greys it while the customer answers.
+    reply = st.chat_input(
+        "Your reply",
+        key=f"preview-reply-{slug(doc)}",
+        disabled=view.awaiting != "agent",
+        submit_mode="disable",
+    )
+    if reply is not None and reply.strip():
+        with new_turns:
+            _preview_answer(engine, sid, reply, sid_key)
+        st.rerun()
+    waiting.show_notice(sid_key)
+
+
+def _preview_turn(role: str, text: str, grade: Grade | None = None) -> None:
+    with st.chat_message("assistant" if role == "customer" else "user"):
+        st.markdown(plain_markdown(text))
+        if grade is not None:
+            st.caption(f"empathy {grade.empathy}/4 · empowerment {grade.empowerment}/4")
+
+
+def _preview_answer(engine: Engine, sid: str, reply: str, notice_key: str) -> None:
+    """The reply at once, then the customer typing, then its streamed line."""
+    _preview_turn("agent", reply)
+    with st.chat_message("assistant"):
+        slot = st.empty()
+        waiting.typing_bubble(slot)
         try:
             engine.submit(sid, reply)
             if engine.view(sid).awaiting == "customer":
-                engine.say_customer(sid)
+                waiting.stream_into(slot, engine.stream_customer(sid))
         except HotseatError as exc:
-            st.error(error_text(exc))
-    view = engine.view(sid)
-    for turn in view.transcript:
-        with st.chat_message("assistant" if turn.role == "customer" else "user"):
-            st.markdown(escape_markdown(turn.text))
-            if turn.grade is not None:
-                st.caption(
-                    f"empathy {turn.grade.empathy}/4 · empowerment {turn.grade.empowerment}/4"
-                )
-    levels = " · ".join(f"{k} {v:g}" for k, v in mood_levels(view.mood).items())
-    st.caption(f"Mood: {levels}" + (f" · ended: {view.end_state}" if view.end_state else ""))
+            waiting.notice(notice_key, "error", error_text(exc))
 
 
 def report_src(html: str) -> str:
@@ -181,7 +252,7 @@ def report_src(html: str) -> str:
 def _show_run(run: realism.RealismRun) -> None:
     st.table([{"metric": k, "value": v} for k, v in realism.key_numbers(run.summary).items()])
     if run.report_html.is_file():
-        html = run.report_html.read_text(encoding="utf-8")
+        html = realism.for_browser(run.report_html.read_text(encoding="utf-8"))
         st.iframe(report_src(html), height=REPORT_HEIGHT, alt="Realism check report")
         st.download_button(
             "Download the full report (HTML)",
@@ -195,8 +266,8 @@ def _show_run(run: realism.RealismRun) -> None:
 def realism_panel(
     store: Store, doc: Doc, text: str, settings: Settings, card_id: str | None = None
 ) -> None:
-    choices = _choices(store, doc, text)
-    label = st.selectbox("Version to check", list(choices), key=f"realism-v-{_slug(doc)}")
+    choices = version_choices(store, doc, text)
+    label = st.selectbox("Version to check", list(choices), key=f"realism-v-{slug(doc)}")
     t = trial(doc, choices[label], card_id)
     st.caption(
         f"{len(realism.DEFAULT_BOTS)} scripted bots ({', '.join(realism.DEFAULT_BOTS)})"
@@ -204,40 +275,31 @@ def realism_panel(
         "offline grader" + (f", card {t.card_id}." if doc.kind == "prompt" else ".")
     )
     run = realism.load_run(config.runs_dir(), t.card_id, t.card_text, t.prompt_edits)
-    if st.button("Run realism check", key=f"realism-run-{_slug(doc)}"):
-        try:
-            with st.spinner("Simulating conversations…"):
-                run = realism.realism_check(
+    key = f"realism-run-{slug(doc)}"
+    if waiting.action_button("Run realism check", key):
+        planned = len(realism.DEFAULT_BOTS) * realism.DEFAULT_SEEDS
+        with waiting.working(key, f"Simulating {planned} conversations…"):
+            bar = st.progress(0.0, text=f"0 of {planned} conversations done")
+
+            def done(n: int, total: int) -> None:
+                bar.progress(n / total, text=f"{n} of {total} conversations done")
+
+            try:
+                realism.realism_check(
                     t.card_id,
                     t.card_text,
                     settings,
                     config.runs_dir(),
-                    _personas_dir(doc),
+                    personas_dir_for(doc),
                     prompts_dir=config.prompts_dir(),
                     prompt_edits=t.prompt_edits,
+                    on_progress=done,
                 )
-        except HotseatError as exc:
-            st.error(error_text(exc))
+            except HotseatError as exc:
+                waiting.notice(key, "error", error_text(exc))
+        st.rerun()  # re-enables the button; the finished run is read back from its folder
+    waiting.show_notice(key)
     if run is not None:
         _show_run(run)
     elif choices[label]:
         st.caption("No realism check for this version yet.")
-
-
-def ab_compare(store: Store, doc: Doc, text: str, card_id: str | None = None) -> None:
-    """Side by side numbers of two versions that have a realism check."""
-    checked: dict[str, dict[str, Any]] = {}
-    for label, content in _choices(store, doc, text).items():
-        t = trial(doc, content, card_id)
-        run = realism.load_run(config.runs_dir(), t.card_id, t.card_text, t.prompt_edits)
-        if run is not None and run.content_hash not in {c["hash"] for c in checked.values()}:
-            checked[label] = {"hash": run.content_hash, "summary": run.summary}
-    if len(checked) < 2:
-        st.info("Run the realism check on two versions to compare them here.")
-        return
-    labels = list(checked)
-    left, right = st.columns(2)
-    a = left.selectbox("A", labels, index=1, key=f"ab-a-{_slug(doc)}")
-    b = right.selectbox("B", labels, index=0, key=f"ab-b-{_slug(doc)}")
-    rows = realism.compare(checked[a]["summary"], checked[b]["summary"])
-    st.table([{"metric": r["metric"], f"A · {a}": r["A"], f"B · {b}": r["B"]} for r in rows])

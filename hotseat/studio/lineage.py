@@ -22,9 +22,9 @@ from typing import Any
 from hotseat.errors import HotseatError
 from hotseat.personas import card_hash, get_card
 from hotseat.personas.catalog import overlay_files
-from hotseat.store import SessionRecord, Store, VersionRecord
+from hotseat.store import SessionRecord, Store, named_versions
+from hotseat.store.named_versions import NamedVersion
 from hotseat.studio.cards import write_card_dir
-from hotseat.studio.versions import SOURCE_PREFIX
 
 OUTSIDE = "edited outside the studio"  # versions were saved, none gives this session's hash
 UNVERSIONED = "no studio version saved"  # the file was never saved in the studio
@@ -36,17 +36,18 @@ _effective_lock = threading.Lock()
 @dataclass(frozen=True)
 class SourceVersion:
     number: int  # 1 is the oldest saved version of the file
-    record: VersionRecord
+    record: NamedVersion
 
     @property
     def label(self) -> str:
-        return f"v{self.number} · {self.record.created_at:%Y-%m-%d %H:%M}"
+        """The version's one id ("v3"): the studio, cohort and exports all show this."""
+        return self.record.id
 
 
 def numbered(store: Store, kind: str, name: str) -> list[SourceVersion]:
-    """The studio's saved versions of a card (`kind` persona) or prompt file, oldest first."""
-    records = store.list_versions(kind, f"{SOURCE_PREFIX}{name}")
-    return [SourceVersion(i, r) for i, r in enumerate(records, start=1)]
+    """The studio's saved versions of a card (`kind` persona) or prompt file, oldest first,
+    drafts included."""
+    return [SourceVersion(v.number, v) for v in named_versions.list_versions(store, kind, name)]
 
 
 def overlays_digest(personas_dir: Path) -> str:
@@ -57,7 +58,7 @@ def overlays_digest(personas_dir: Path) -> str:
 
 
 def effective_hash(
-    card_id: str, version: VersionRecord, difficulty: str, personas_dir: Path, overlays: str
+    card_id: str, version: NamedVersion, difficulty: str, personas_dir: Path, overlays: str
 ) -> str | None:
     """The persona_hash a session at `difficulty` gets from this card text; None if the
     text does not load as a card there (an overlay changed since, or a difficulty went)."""
@@ -77,13 +78,17 @@ def effective_hash(
 
 
 def _pick(matches: list[SourceVersion], started: Any) -> SourceVersion | None:
-    # Several versions can give the same effective card (a comment changed). The one in
-    # force is the newest saved before the session; the version on disk before the first
-    # studio edit is saved only at that edit, after the sessions that used it: oldest then.
-    if not matches:
+    # Only published versions reach sessions (a draft is the studio's alone). Several can
+    # give the same effective card (a comment changed): the one in force is the one
+    # published last before the session. A version on disk before the studio is dated by
+    # the file, so it is in force for the sessions that ran on it; else the oldest.
+    live = [v for v in matches if v.record.published_at is not None]
+    if not live:
         return None
-    before = [v for v in matches if v.record.created_at <= started]
-    return before[-1] if before else matches[0]
+    before = [v for v in live if (v.record.published_at or started) <= started]
+    if before:
+        return max(before, key=lambda v: v.record.published_at or v.record.created_at)
+    return live[0]
 
 
 class Lineage:
@@ -158,27 +163,21 @@ def usage_rows(store: Store, kind: str, name: str, personas_dir: Path) -> list[d
         version = found[s.id]
         used[version.number if version else None].append(s)
 
-    def row(version: str, saved: str, digest: str, group: list[SessionRecord]) -> dict[str, Any]:
+    def row(v: NamedVersion | None, group: list[SessionRecord]) -> dict[str, Any]:
         last = max((s.created_at for s in group), default=None)
         return {
-            "version": version,
-            "saved": saved,
-            "hash": digest,
+            "version": v.id if v else (OUTSIDE if versions else UNVERSIONED),
+            "state": "" if v is None else ("draft" if v.is_draft else "published"),
+            "author": v.author if v else "",
+            "saved": f"{v.created_at:%Y-%m-%d %H:%M}" if v else "",
+            "note": v.note if v else "",
             "sessions": len(group),
             "trainees": len({s.trainee_name for s in group}),
             "last session": f"{last:%Y-%m-%d %H:%M}" if last else "",
         }
 
     versions = lineage.versions(kind, name)
-    rows = [
-        row(
-            f"v{v.number}",
-            f"{v.record.created_at:%Y-%m-%d %H:%M}",
-            v.record.content_hash[:10],
-            used.get(v.number, []),
-        )
-        for v in reversed(versions)
-    ]
+    rows = [row(v.record, used.get(v.number, [])) for v in reversed(versions)]
     if used.get(None):
-        rows.append(row(OUTSIDE if versions else UNVERSIONED, "", "", used[None]))
+        rows.append(row(None, used[None]))
     return rows

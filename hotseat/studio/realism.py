@@ -8,7 +8,7 @@ simulated again; A/B compares two folders.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from hotseat.simulate import SimPlan, run_simulation
 from hotseat.studio.cards import card_problems, write_card_dir
 from hotseat.studio.prompt_files import prompt_problems, write_prompt_dir
 from hotseat.studio.trial import trial_digest
+from hotseat.ui.format import percent
 
 # Small on purpose: a trainer waits for it. One bot that must fail, one that must succeed.
 DEFAULT_BOTS = ("dismissive", "ideal")
@@ -81,11 +82,14 @@ def realism_check(
     turns: int = DEFAULT_TURNS,
     concurrency: int = 2,
     prompt_edits: Mapping[str, str] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> RealismRun:
     """Simulate the card `text` against scripted bots and build its report.
 
     `prompt_edits` (file name -> text) replace published prompt files for this run only:
     a trainer checks an edited customer prompt or phrase bank before publishing it.
+    `on_progress(done, planned)` is called after each conversation (finished or failed),
+    on the caller's thread, so a page can move a progress bar.
     """
     prompts_dir = prompts_dir or paths.prompts_dir()
     problems = card_problems(card_id, text, personas_dir)
@@ -115,7 +119,16 @@ def realism_check(
         personas_dir=cards,
         prompts_dir=prompts_dir,
     )
-    result = run_simulation(plan, folder, settings, _fast_evaluator)
+    planned = len(plan.jobs())
+    count = 0
+
+    def one_done(*_: object) -> None:
+        nonlocal count
+        count += 1
+        if on_progress is not None:
+            on_progress(min(count, planned), planned)
+
+    result = run_simulation(plan, folder, settings, _fast_evaluator, on_done=one_done)
     if result.finished + result.skipped == 0:
         first = result.errors[0] if result.errors else {}
         raise InputError(
@@ -126,24 +139,22 @@ def realism_check(
     return RealismRun(card_id, folder.name.rsplit("-", 1)[-1], folder, summary)
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
 def key_numbers(summary: dict[str, Any]) -> dict[str, str]:
     """The figures a trainer reads first, formatted, in a fixed order."""
     ends = summary["end_states"]
     overall = ends["overall"]["rates"]
     out: dict[str, str] = {
         "conversations": str(summary["conversations"]),
-        "resolved": _pct(overall["resolved"]),
-        "walked away": _pct(overall["demands_supervisor"] + overall["hangs_up"]),
-        "turn limit": _pct(overall["turn_limit"]),
+        "resolved": percent(overall["resolved"]),
+        "demanded a supervisor": percent(overall["demands_supervisor"]),
+        "hung up": percent(overall["hangs_up"]),
+        "turn limit": percent(overall["turn_limit"]),
     }
     for bot, cell in ends["by_bot"].items():
         r = cell["rates"]
-        out[f"{bot}: resolved"] = _pct(r["resolved"])
-        out[f"{bot}: walked away"] = _pct(r["demands_supervisor"] + r["hangs_up"])
+        out[f"{bot}: resolved"] = percent(r["resolved"])
+        out[f"{bot}: demanded a supervisor"] = percent(r["demands_supervisor"])
+        out[f"{bot}: hung up"] = percent(r["hangs_up"])
     for bot, ttr in summary.get("turns_to_resolution", {}).items():
         out[f"{bot}: replies to resolve"] = "–" if ttr["mean"] is None else str(ttr["mean"])
     checks = summary.get("realism", [])
@@ -155,8 +166,20 @@ def key_numbers(summary: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def compare(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, str]]:
-    """Rows `metric, A, B` over the union of both versions' key numbers."""
-    ka, kb = key_numbers(a), key_numbers(b)
-    metrics = list(ka) + [m for m in kb if m not in ka]
-    return [{"metric": m, "A": ka.get(m, "–"), "B": kb.get(m, "–")} for m in metrics]
+# The report is written for `hotseat report` users; in the studio its command-line hints
+# would send a browser user to a terminal. Each says what to do on this page instead.
+_BROWSER_WORDING = (
+    (
+        "failed conversations still to rerun.",
+        "failed conversations: press Run realism check again to retry them.",
+    ),
+    ("; run --bot dismissive", " in this check"),
+    ("; run --bot ideal", " in this check"),
+)
+
+
+def for_browser(html: str) -> str:
+    """The report's text as a studio user should read it (no command-line advice)."""
+    for cli, page in _BROWSER_WORDING:
+        html = html.replace(cli, page)
+    return html

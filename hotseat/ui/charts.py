@@ -7,6 +7,13 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+# Time axes name days and minutes: with one point Vega would otherwise tick milliseconds
+# (a label such as ".174").
+DAY_AXIS = alt.Axis(format="%d %b", tickCount={"interval": "day", "step": 1}, labelAngle=0)
+MINUTE_AXIS = alt.Axis(format="%d %b %H:%M", tickCount={"interval": "minute", "step": 1})
+# Counts are whole numbers: no 0.05 steps on a count axis.
+COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
+
 
 def score_trajectory(rows: list[dict[str, object]]) -> alt.Chart:
     return (
@@ -60,7 +67,7 @@ def score_trend(
 def progress_trend(rows: list[dict[str, object]]) -> alt.Chart:
     return score_trend(
         rows,
-        alt.X("started:T", title="Session"),
+        alt.X("started:T", title="Session", axis=MINUTE_AXIS),
         "Average score (0-4)",
         ["scenario:N", "difficulty:N", "axis:N", "score:Q"],
     )

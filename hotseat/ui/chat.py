@@ -8,16 +8,15 @@ Exam mode rides in the URL too (see `exam`); `st.session_state` keeps only UI st
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 
 import streamlit as st
 
 from hotseat.access import Viewer
 from hotseat.engine import Engine, SessionView
 from hotseat.errors import HotseatError, InputError, ProviderError
-from hotseat.ui import exam, widgets
+from hotseat.ui import exam, waiting, widgets
 from hotseat.ui.factory import card_problems, difficulties, scenario_cards
-from hotseat.ui.format import ARCHETYPE_ICONS, error_text, escape_markdown, public_message
+from hotseat.ui.format import ARCHETYPE_ICONS, error_text, plain_markdown, public_message
 
 FAILED = "stream_failed"  # session id -> the provider error shown with a Retry button
 INPUT_ERROR = "input_error"
@@ -82,16 +81,20 @@ def _start(engine: Engine, name: str, persona_id: str, difficulty: str) -> None:
 
 
 def conversation(engine: Engine, view: SessionView) -> None:
+    widgets.remember_trainee(view.trainee_name)
     # Drawn first (it is pinned to the bottom anyway) so that while the customer's line
     # streams the box is already disabled: a reply typed then cannot race the rerun.
-    text = st.chat_input("Your reply to the customer", disabled=view.awaiting != "agent")
-    if text is not None:
-        _submit(engine, view, text)
+    # "disable" also greys it in the browser the moment a reply is sent.
+    text = st.chat_input(
+        "Your reply to the customer", disabled=view.awaiting != "agent", submit_mode="disable"
+    )
     widgets.header(view)
     widgets.mood_meter(view)
     hidden = exam.hides_grades(view)
     over = view.awaiting == "nobody"
     widgets.transcript(view, show_grades=not hidden)
+    if text is not None:
+        _submit(engine, view, text)  # ends in a rerun
     if hidden:
         st.caption(exam.HIDDEN_NOTE)
     widgets.branch_note(view, exam_on=exam.from_url())
@@ -112,6 +115,12 @@ def conversation(engine: Engine, view: SessionView) -> None:
 
 
 def _submit(engine: Engine, view: SessionView, text: str) -> None:
+    # The reply and the customer's typing bubble show at once: grading can take seconds
+    # (an LLM judge, the first load of the embedding model) before the customer answers.
+    with st.chat_message("user", avatar=widgets.AVATARS["agent"]):
+        st.markdown(plain_markdown(text))
+    with st.chat_message("assistant", avatar=widgets.AVATARS["customer"]):
+        waiting.typing_bubble(st.empty())
     try:
         engine.submit(view.session_id, text)
     except InputError as exc:
@@ -135,14 +144,10 @@ def _customer_turn(engine: Engine, view: SessionView) -> None:
         st.button("Retry", on_click=failed.pop, args=(view.session_id, None), type="primary")
         return
     with st.chat_message("assistant", avatar=widgets.AVATARS["customer"]):
+        slot = st.empty()
+        waiting.typing_bubble(slot)  # before the first sentence: the model may take a while
         try:
-            st.write_stream(_escaped(engine.stream_customer(view.session_id)))
+            waiting.stream_into(slot, engine.stream_customer(view.session_id))
         except (ProviderError, InputError) as exc:  # InputError: context too long, locally
             failed[view.session_id] = str(exc)
     st.rerun()
-
-
-def _escaped(chunks: Iterator[str]) -> Iterator[str]:
-    # Customer lines come from a model; show them as text like everything else.
-    for chunk in chunks:
-        yield escape_markdown(chunk)

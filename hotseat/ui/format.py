@@ -43,6 +43,16 @@ def chips(grade: Grade) -> str:
     return f"Empathy {empathy} · Empowerment {grade.empowerment}/4"
 
 
+def percent(value: float | None) -> str:
+    """A rate as every page and export shows it: "50%" (never 0.5), "–" when unknown."""
+    return "–" if value is None else f"{value:.0%}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 trainee", "2 trainees" (`many` for irregular words)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def label(name: str) -> str:
     return rubric().label(name)
 

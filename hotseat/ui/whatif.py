@@ -44,3 +44,20 @@ def branches(store: Store, session_id: str) -> list[SessionRecord]:
     they survive a reload and never mix with another session's)."""
     trainee_id = store.get_session(session_id).trainee_id
     return [s for s in store.list_sessions(trainee_id) if s.parent_session_id == session_id]
+
+
+def first_words(text: str, words: int = 8) -> str:
+    """The start of a reply, to tell branches apart by what was said."""
+    parts = text.split()
+    head = " ".join(parts[:words])
+    return head + ("…" if len(parts) > words else "")
+
+
+def branch_label(store: Store, branch: SessionRecord) -> str:
+    """How a branch is listed: when it was made, from which turn, and its new reply's
+    first words (ids mean nothing to a trainee)."""
+    rewritten = next(
+        (t.text for t in store.list_turns(branch.id) if t.index == branch.branch_turn), ""
+    )
+    when = branch.created_at.strftime("%d %b %H:%M UTC")
+    return f"{when} · turn {branch.branch_turn} · “{first_words(rewritten)}”"

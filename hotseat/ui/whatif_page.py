@@ -8,11 +8,18 @@ from hotseat.access import Viewer, can_see
 from hotseat.engine import Engine, SessionView
 from hotseat.errors import HotseatError
 from hotseat.store import SessionRecord
-from hotseat.ui import widgets
+from hotseat.ui import waiting, widgets
 from hotseat.ui.format import error_text
-from hotseat.ui.whatif import branches, comparison_rows, context_turn, from_turn
+from hotseat.ui.whatif import (
+    branch_label,
+    branches,
+    comparison_rows,
+    context_turn,
+    from_turn,
+)
 
 MAIN_PAGE = "app.py"
+BRANCH_BUTTON = "whatif_branch"
 
 
 def compare(original: SessionView, branch: SessionView) -> None:
@@ -60,14 +67,19 @@ def branch_form(engine: Engine, view: SessionView, agent_turns: dict[int, str]) 
         format_func=lambda i: f"Turn {i}: {agent_turns[i][:70]}",
     )
     new_text = st.text_area("Your new reply", key="whatif_text")
-    if st.button("Branch from here", type="primary"):
-        try:
-            child = engine.branch(view.session_id, turn, new_text)
-            st.session_state[picked_key(view.session_id)] = child
-            if engine.view(child).awaiting == "customer":
-                engine.say_customer(child)
-        except HotseatError as exc:
-            st.error(error_text(exc))
+    if waiting.action_button("Branch from here", BRANCH_BUTTON, type="primary"):
+        with waiting.working(
+            BRANCH_BUTTON, "Branching: grading your new reply, then the customer answers it…"
+        ):
+            try:
+                child = engine.branch(view.session_id, turn, new_text)
+                st.session_state[picked_key(view.session_id)] = child
+                if engine.view(child).awaiting == "customer":
+                    engine.say_customer(child)
+            except HotseatError as exc:
+                waiting.notice(BRANCH_BUTTON, "error", error_text(exc))
+        st.rerun()  # draws the button enabled again and the new branch below
+    waiting.show_notice(BRANCH_BUTTON)
 
 
 def picked_key(session_id: str) -> str:
@@ -88,13 +100,8 @@ def own_branches(engine: Engine, viewer: Viewer, view: SessionView) -> None:
     if st.session_state.get(key) not in ids:
         st.session_state[key] = ids[0]
     if len(ids) > 1:
-        turns = {b.id: b.branch_turn for b in found}
-        st.selectbox(
-            "Compare with",
-            ids,
-            key=key,
-            format_func=lambda i: f"What if from turn {turns[i]} ({i[:8]})",
-        )
+        labels = {b.id: branch_label(engine.store, b) for b in found}
+        st.selectbox("Compare with", ids, key=key, format_func=labels.__getitem__)
     child = engine.view(st.session_state[key])
     st.subheader(f"Original vs what if, from turn {child.branch_turn}")
     compare(view, child)

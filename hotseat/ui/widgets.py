@@ -60,9 +60,21 @@ def session_from_url(engine: Engine, viewer: Viewer) -> SessionView | None:
     return view
 
 
+# Not a widget key: Streamlit drops a widget's state on pages that do not draw it, and the
+# sidebar's page links carry no URL parameters, so this copy is what Progress reads.
+REMEMBERED_TRAINEE = "remembered_trainee"
+
+
+def remember_trainee(name: str) -> None:
+    """The name this browser tab is working as, for pages opened from the sidebar."""
+    if name:
+        st.session_state[REMEMBERED_TRAINEE] = name
+
+
 def progress_trainee(viewer: Viewer) -> str:
-    """Whose progress to show: typed (sign-in off), else your own; a trainer may pick."""
-    requested = st.query_params.get("trainee", "")
+    """Whose progress to show: typed (sign-in off), else your own; a trainer may pick.
+    The link's name comes first, then the name this tab last talked as."""
+    requested = st.query_params.get("trainee", "") or st.session_state.get(REMEMBERED_TRAINEE, "")
     if viewer.anyone:
         return st.text_input("Trainee", value=requested).strip()
     if viewer.is_trainer:

@@ -43,3 +43,15 @@ def test_a_branch_counts_only_its_own_replies(make_app, app_env) -> None:
     # The copied good reply no longer lifts the branch's (and so the scenario's) average.
     averages = {r["axis"]: r["score"] for r in scenario_rows(list(rows.values()))}
     assert averages["empowerment"] == round((rows[sid]["empowerment"] + bad.empowerment) / 2, 2)
+
+
+def test_progress_from_the_sidebar_knows_the_name(make_app, app_env) -> None:
+    """The sidebar's page link carries no URL parameters: the tab still knows who it is."""
+    app_env.responder = lambda body: "Fine. What happens next?"
+    at = reply(start_session(make_app(), name="Pat"), GOOD_REPLY)
+    at.switch_page("pages/2_Progress.py")
+    at.query_params.clear()
+    at.run()
+    assert not at.exception
+    assert at.text_input[0].value == "Pat"
+    assert at.dataframe[0].value["scenario"].tolist() == ["double-charge"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from hotseat.ui.whatif_page import BRANCH_BUTTON, picked_key
 from tests.app.conftest import (
     BAD_REPLY,
     GOOD_REPLY,
@@ -92,3 +95,17 @@ def test_branch_rejects_empty_reply(make_app, app_env) -> None:
     sid = _played(make_app, app_env)
     page = _branch(open_page(make_app, WHAT_IF, session=sid), text="")
     assert "Your reply is empty" in page.error[0].value
+
+
+def test_branches_are_listed_by_time_and_first_words(make_app, app_env) -> None:
+    sid = _played(make_app, app_env)
+    page = _branch(open_page(make_app, WHAT_IF, session=sid, trainee="Sam"))
+    page = _branch(page, LATER_REPLY)
+    assert not page.exception and not page.error
+    labels = page.selectbox(key=picked_key(sid)).options
+    assert len(labels) == 2
+    assert any("turn 1 · “I have refunded it; the confirmation email is…”" in x for x in labels)
+    assert any("“I can hear how stressful a double charge…”" in x for x in labels)
+    assert all(re.search(r"\d\d \w{3} \d\d:\d\d UTC", x) for x in labels)
+    # The work is done: the button is enabled again for the next branch.
+    assert not page.button(key=BRANCH_BUTTON).disabled

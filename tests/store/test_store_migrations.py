@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Connection, Engine, inspect, select, text
 
-from hotseat.store import NewTurn, Store, StoreError
+from hotseat.store import NewTurn, Store, StoreError, named_versions
 from hotseat.store.connect import create_store_engine
 from hotseat.store.migrations import MIGRATIONS, Migration, migrate, schema_version
 from hotseat.store.models import Base
@@ -135,7 +135,7 @@ def test_turns_stored_before_migration_2_read_with_no_problems(engine: Engine, d
             {"t": now},
         )
     with Store(db_url) as store:
-        assert store.applied_migrations == [2, 3, 4]
+        assert store.applied_migrations == [2, 3, 4, 5]
         old = store.list_turns("s1")[0]
         assert (old.text, old.repaired, old.problems) == ("Old line.", True, [])
         new = store.add_turn(
@@ -145,3 +145,43 @@ def test_turns_stored_before_migration_2_read_with_no_problems(engine: Engine, d
             ),
         )
         assert store.list_turns("s1")[1].problems == new.problems == ["role_reversal", "too_long"]
+
+
+def test_migration_5_numbers_the_versions_saved_before_it(engine: Engine, db_url: str) -> None:
+    migrate(engine, MIGRATIONS[:4])  # a database from before named versions
+    with engine.begin() as conn:
+        for h, body in (("h1", "first"), ("h2", "second"), ("he", "effective"), ("hx", "bad")):
+            blob = text("INSERT INTO blobs (hash, content) VALUES (:h, :b)")
+            conn.execute(blob, {"h": h, "b": body})
+        for i, (key, h) in enumerate(
+            (
+                ("source:card", "h1"),
+                ("card@standard", "he"),  # the engine's effective card: not a studio version
+                ("source:card#invalid", "hx"),  # a broken hand edit kept aside
+                ("source:card", "h2"),
+                ("source:customer_turn.md", "h1"),
+            )
+        ):
+            kind = "prompt" if key.endswith(".md") else "persona"
+            conn.execute(
+                text(
+                    "INSERT INTO versions (kind, key, content_hash, created_at)"
+                    " VALUES (:k, :key, :h, :t)"
+                ),
+                {"k": kind, "key": key, "h": h, "t": f"2026-01-0{i + 1} 00:00:00.000000"},
+            )
+    with Store(db_url) as store:
+        assert store.applied_migrations == [5]
+        card = named_versions.list_versions(store, "persona", "card")
+        assert [(v.id, v.content, v.is_draft) for v in card] == [
+            ("v1", "first", False),
+            ("v2", "second", False),
+        ]
+        assert card[1].published_at == card[1].created_at
+        assert card[1].created_at.day == 4 and card[0].author.startswith("unknown")
+        prompt = named_versions.list_versions(store, "prompt", "customer_turn.md")
+        assert [v.id for v in prompt] == ["v1"]
+        # New saves continue the numbering, as drafts until published.
+        v3 = named_versions.add_version(store, "persona", "card", "third", "Tina", "calmer")
+        assert (v3.id, v3.is_draft, v3.author, v3.note) == ("v3", True, "Tina", "calmer")
+        assert not named_versions.mark_published(store, "persona", "card", 3).is_draft

@@ -33,10 +33,13 @@ SESSIONS = [
 ]
 
 
-def fill(store: Store) -> None:
+def fill(store: Store, only: str | None = None) -> None:
+    """Write SESSIONS (or only the trainee `only`'s) into `store`."""
     h = store.save_version("persona", "x@standard", "card text")
     p = store.save_version("prompt", "customer", "prompt text")
     for name, scenario, end, grades in SESSIONS:
+        if only is not None and name != only:
+            continue
         trainee = store.get_or_create_trainee(name)
         rec = store.create_session(
             NewSession(

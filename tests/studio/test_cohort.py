@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from evaluators.offline import OfflineEvaluator
 from hotseat.engine import Engine
@@ -29,7 +30,7 @@ def test_session_rows_and_averages(store: Store) -> None:
         "sessions": 2,
         "empathy": 2.0,
         "empowerment": 1.75,
-        "resolved": 0.5,
+        "resolved": "50%",  # a rate reads the same here as in the reports
     }
     assert by_scenario["card-fraud"]["sessions"] == 1
     by_trainee = {r["trainee"]: r for r in cohort.averages_by(rows, "trainee")}
@@ -68,6 +69,21 @@ def test_cohort_page_renders_the_numbers(make_page, tmp_path) -> None:
     anti = at.dataframe[2].value
     assert anti["anti_pattern"].tolist()[0] == "transfer"
     assert "3 graded sessions by 2 trainees" in "\n".join(c.value for c in at.caption)
+    # Counts on a whole-number axis; days named on the time axis (no ".174" ticks).
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    anti_x = next(s["encoding"]["x"] for s in specs if s["encoding"]["x"]["field"] == "replies")
+    assert anti_x["axis"]["format"] == "d" and anti_x["axis"]["tickMinStep"] == 1
+    day_x = next(s["encoding"]["x"] for s in specs if s["encoding"]["x"]["field"] == "day")
+    assert day_x["axis"]["format"] == "%d %b"
+
+
+def test_cohort_page_says_one_trainee_not_one_trainees(make_page, tmp_path) -> None:
+    with Store(f"sqlite:///{tmp_path / 'app.db'}") as s:
+        fill(s, only="Ben")
+    at = make_page("pages/5_Cohort.py", signed_in=True)
+    at.run()
+    assert "1 graded session by 1 trainee." in "\n".join(c.value for c in at.caption)
+    assert at.dataframe[0].value["resolved"].tolist() == ["0%"]
 
 
 def _copy_turns(store: Store, parent_id: str, child_id: str, before: int) -> None:

@@ -51,7 +51,7 @@ def test_card_versions_are_matched_through_the_effective_card(
     outside = engine.start("Cy", CARD).session_id
 
     v1, v2, v3 = numbered(store, "persona", CARD)
-    assert v1.record.content == original and v3.label.startswith("v3 · ")
+    assert v1.record.content == original and v3.label == "v3"
     lineage = Lineage(store, dirs["personas"])
     label = {
         sid: lineage.card_label(store.get_session(sid))
@@ -70,7 +70,8 @@ def test_card_versions_are_matched_through_the_effective_card(
         ("v1", 1, 1),
         (OUTSIDE, 1, 1),
     ]
-    assert rows[0]["hash"] == v3.record.content_hash[:10]
+    assert (rows[0]["state"], rows[0]["author"]) == ("published", "studio")
+    assert rows[2]["author"] == "published file"  # the shipped text, kept at the first save
 
 
 def test_prompt_versions_are_matched_inside_the_sessions_prompt_set(
@@ -109,9 +110,11 @@ def test_cohort_and_studio_show_the_version_each_session_used(
     at.run()
     assert not at.exception
     sessions = at.dataframe[-1].value  # all sessions, oldest first
-    assert sessions["studio_version"].tolist() == [v2.label, OUTSIDE]
+    assert sessions["persona_version"].tolist() == [v2.label, OUTSIDE]
+    # Each row opens its transcript on the Debrief page.
+    assert sessions["transcript"].tolist()[0] == f"Debrief?session={sid}"
     versions = at.dataframe[-2].value  # per card version
-    assert versions["studio_version"].tolist() == [OUTSIDE, v2.label]
+    assert versions["persona_version"].tolist() == [OUTSIDE, v2.label]
     assert versions["sessions"].tolist() == [1, 1]
 
     studio = make_page("pages/4_Trainer_studio.py", signed_in=True)
@@ -128,5 +131,5 @@ def test_cohort_rows_name_the_studio_version(
     sid = engine.start("Ana", CARD).session_id
     engine.submit(sid, GOOD)
     rows = cohort.session_rows(store, dirs["personas"])
-    assert [r["studio_version"] for r in rows] == [UNVERSIONED]
-    assert "studio_version" in cohort.to_csv(rows).splitlines()[0]
+    assert [r["persona_version"] for r in rows] == [UNVERSIONED]
+    assert "persona_version" in cohort.to_csv(rows).splitlines()[0]

@@ -40,7 +40,8 @@ def test_invalid_yaml_prompt_edit_keeps_the_previous_version(
     editor = f"text-prompt-{name}"
     at.text_area(key=editor).input(saved).run()
     at.button(key=f"save-prompt-{name}").click().run()
-    assert any("Published as version" in s.value for s in at.success)
+    at.button(key=f"publish-prompt-{name}").click().run()
+    assert any("Published v2" in s.value for s in at.success)
     broken = saved.replace(
         "nothing_fired: nothing in particular", "nothing_fired: nothing: in particular"
     )
@@ -75,11 +76,10 @@ def test_preview_chat_uses_the_edited_customer_prompt(make_page, studio_env, app
     at = _open(make_page, name)
     at.selectbox(key="studio_trial_card").select(CARD).run()
     at.text_area(key=f"text-prompt-{name}").input(published + MARKER + "\n").run()
-    at.text_input(key=f"preview-reply-prompt-{name}").input(
-        "I can hear how stressful this is. I will refund the duplicate charge now."
-    )
     app_env.reset()
-    at.button(key=f"preview-send-prompt-{name}").click().run()
+    at.chat_input(key=f"preview-reply-prompt-{name}").set_value(
+        "I can hear how stressful this is. I will refund the duplicate charge now."
+    ).run()
     assert not at.exception and not at.error
     said = [m.markdown[0].value for m in at.chat_message if m.markdown]
     assert len(said) >= 3  # opening, the reply, the customer's answer

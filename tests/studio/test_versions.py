@@ -6,12 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from hotseat.errors import InputError
 from hotseat.store import Store
 from hotseat.studio.cards import card_problems
+from hotseat.studio.problems import excerpt
 from hotseat.studio.prompt_files import prompt_problems
 from hotseat.studio.versions import (
+    BASELINE_AUTHOR,
     Doc,
     history,
+    publish,
+    published,
+    save_draft,
     save_new_version,
     side_by_side_html,
     unified_diff,
@@ -66,7 +72,7 @@ def test_valid_save_publishes_and_keeps_old(dirs: dict[str, Path], store: Store)
     again = save_new_version(store, doc, new)
     assert again.ok and not again.changed and len(history(store, doc)) == 2
     # The engine's own records of effective cards are not mixed into this history.
-    assert all(v.key == "source:double-charge" for v in history(store, doc))
+    assert [v.id for v in history(store, doc)] == ["v2", "v1"]
 
 
 def test_diff_shows_changed_lines_escaped() -> None:
@@ -74,6 +80,21 @@ def test_diff_shows_changed_lines_escaped() -> None:
     assert "-b: 2" in diff and "+b: 3" in diff
     table = side_by_side_html("x: <script>\n", "x: <b>\n", "v1", "v2<")
     assert "<script>" not in table and "&lt;script&gt;" in table and "v2&lt;" in table
+    # Long lines wrap inside a full-width table; difflib's n/t link columns are hidden.
+    assert "table-layout:fixed;width:100%" in table and "overflow-wrap:anywhere" in table
+    assert "td.diff_next,table.diff th.diff_next{display:none}" in table
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (1, "> 1 | a: 1\n  2 | b: 2\n  3 | c: 3"),
+        (3, "  1 | a: 1\n  2 | b: 2\n> 3 | c: 3\n  4 | d: 4"),
+        (9, ""),  # a line past the end: no excerpt rather than a wrong one
+    ],
+)
+def test_error_excerpt_numbers_the_lines(line: int, expected: str) -> None:
+    assert excerpt("a: 1\nb: 2\nc: 3\nd: 4\n", line) == expected
 
 
 def test_prompt_template_unknown_placeholder(dirs: dict[str, Path], store: Store) -> None:
@@ -105,3 +126,33 @@ def test_invalid_hand_edit_on_disk_is_kept_before_publishing(
     assert save_new_version(store, doc, good).ok
     kept = store.list_versions(doc.kind, f"{doc.key}#invalid")
     assert [v.content for v in kept] == [broken]
+
+
+def test_a_draft_is_not_published_until_publish(dirs: dict[str, Path], store: Store) -> None:
+    doc = _card(dirs)
+    shipped = doc.read()
+    calmer = shipped.replace("  intensity: 4", "  intensity: 3")
+    draft = save_draft(store, doc, calmer, "Tina", "  calmer opening  ")
+    assert draft.ok and draft.changed and draft.version is not None
+    v1, v2 = reversed(history(store, doc))
+    assert (v2.id, v2.is_draft, v2.author, v2.note) == ("v2", True, "Tina", "calmer opening")
+    # The shipped file became v1, published as of the file's own time, not the save's.
+    assert (v1.author, v1.is_draft, v1.content) == (BASELINE_AUTHOR, False, shipped)
+    assert v1.published_at is not None and v1.published_at < v2.created_at
+    assert doc.read() == shipped and published(store, doc) == v1  # trainees: unchanged
+    done = publish(store, doc, 2)
+    assert done.ok and done.changed and doc.read() == calmer
+    assert published(store, doc).id == "v2"
+    # Putting v1 back is a publish too; nothing is lost, the numbers stay.
+    assert publish(store, doc, 1).ok and doc.read() == shipped
+    assert published(store, doc).id == "v1" and len(history(store, doc)) == 2
+
+
+def test_a_bad_version_number_is_refused_and_changes_nothing(
+    dirs: dict[str, Path], store: Store
+) -> None:
+    doc = _card(dirs)
+    before = doc.read()
+    with pytest.raises(InputError, match="no version v7"):
+        publish(store, doc, 7)
+    assert doc.read() == before and history(store, doc) == []
