@@ -29,7 +29,7 @@ from llama_cpp import Llama  # noqa: E402
 from evaluators.offline import OfflineEvaluator  # noqa: E402
 from hotseat.engine import Engine  # noqa: E402
 from hotseat.llm import chat_model  # noqa: E402
-from hotseat.llm.local_chat import to_chat_dicts  # noqa: E402
+from hotseat.llm.local_chat import load_llama, to_chat_dicts  # noqa: E402
 from hotseat.personas.catalog import load_catalog  # noqa: E402
 from hotseat.settings import load_settings  # noqa: E402
 from hotseat.store import Store  # noqa: E402
@@ -95,6 +95,15 @@ def main() -> None:
                 ours.append((first, whole))
                 turn = engine.view(view.session_id).transcript[-1]
                 fallbacks += "fallback" in turn.problems
+                # The engine now reads the next prompt ahead in the background (what it does
+                # while a trainee types); let that finish so it does not slow the raw call.
+                # (A second read-ahead of the same prompt costs one token; joining it means
+                # the engine's own has released the model too.)
+                thread = engine.prewarm(view.session_id)
+                if thread is not None:
+                    thread.join()
+                with load_llama(model.model_path, model.role_key, model.n_ctx, model.n_threads)[1]:
+                    pass
                 r_first, r_whole, _ = _timed(_raw(raw, messages, model.max_tokens))
                 theirs.append((r_first, r_whole))
                 if outcome.end_state is not None:
