@@ -21,15 +21,14 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from evaluators.grade import Evaluator, GradeRequest, Turn
 from hotseat import paths
-from hotseat.engine.checks import LineRules
+from hotseat.engine.customer_lines import fallback_line, line_rules
 from hotseat.engine.intent import IntentChoice
-from hotseat.engine.mood import Mood, band
+from hotseat.engine.mood import Mood
 from hotseat.engine.prompts import (
     DEFAULT_BUDGET,
     CustomerPrompts,
     PromptTurn,
     build_messages,
-    instruction_texts,
     load_prompts,
     prompts_from_content,
 )
@@ -214,8 +213,7 @@ class Engine:
         prompts = self._prompts_for(session)
         messages = self.customer_messages(card, prompts, state, pending, turns)
         rules = line_rules(prompts, card, turns)
-        said = {t.text.strip() for t in turns if t.role == "customer"}
-        fallback = self._fallback(card, pending, state.mood, session.seed, len(turns), said)
+        fallback = fallback_line(card, pending, state.mood, session.seed, turns)
         line = SpokenLine()
         started = time.perf_counter()
         yield from speak(
@@ -427,38 +425,6 @@ class Engine:
             mood=mood_numbers(state.mood),
             state=state.model_dump(mode="json"),
         )
-
-    @staticmethod
-    def _fallback(
-        card: Card, pending: Pending, mood: Mood, seed: int, position: int, said: set[str]
-    ) -> str:
-        """The card's written line for the intent and mood band, never one already said in
-        this conversation while another is left (a customer repeating a line word for
-        word is a defect the checker rejects in the model's own lines too)."""
-        lines = card.lines.for_intent(pending.intent, band(mood))
-        if pending.intent == "reveal" and pending.fact_id:
-            # Reveal lines are written in the order of the hidden facts they voice.
-            ids = [f.id for f in card.scenario.hidden_facts]
-            return lines[ids.index(pending.fact_id) % len(lines)]
-        other = "heated" if band(mood) == "calmer" else "calmer"
-        candidates = _rotated(lines, seed + position) + card.lines.for_intent(pending.intent, other)
-        return next((c for c in candidates if c.strip() not in said), candidates[0])
-
-
-def line_rules(prompts: CustomerPrompts, card: Card, turns: list[TurnRecord]) -> LineRules:
-    """The voice checks for the next customer line of this conversation."""
-    agent = [t.text for t in turns if t.role == "agent"]
-    return LineRules.from_data(prompts.checks, card).for_turn(
-        agent[-1] if agent else "",
-        earlier_customer=[t.text for t in turns if t.role == "customer"],
-        agent_history=agent[:-1],
-        instruction=instruction_texts(prompts),
-    )
-
-
-def _rotated(lines: list[str], n: int) -> list[str]:
-    start = n % len(lines)
-    return lines[start:] + lines[:start]
 
 
 def _pick(lines: list[str], n: int) -> str:

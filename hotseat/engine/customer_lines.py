@@ -1,0 +1,40 @@
+"""What a customer line is held to, and what is said when the model cannot produce one:
+the voice checks for the next line of a conversation, and the card's written fallback."""
+
+from __future__ import annotations
+
+from hotseat.engine.checks import LineRules
+from hotseat.engine.mood import Mood, band
+from hotseat.engine.prompts import CustomerPrompts, instruction_texts
+from hotseat.engine.state import Pending
+from hotseat.personas import Card
+from hotseat.store import TurnRecord
+
+
+def line_rules(prompts: CustomerPrompts, card: Card, turns: list[TurnRecord]) -> LineRules:
+    """The voice checks for the next customer line of this conversation."""
+    agent = [t.text for t in turns if t.role == "agent"]
+    return LineRules.from_data(prompts.checks, card).for_turn(
+        agent[-1] if agent else "",
+        earlier_customer=[t.text for t in turns if t.role == "customer"],
+        agent_history=agent[:-1],
+        instruction=instruction_texts(prompts),
+    )
+
+
+def fallback_line(
+    card: Card, pending: Pending, mood: Mood, seed: int, turns: list[TurnRecord]
+) -> str:
+    """The card's written line for the intent and mood band, never one already said in
+    this conversation while another is left (a customer repeating a line word for word is
+    a defect the checker rejects in the model's own lines too)."""
+    lines = card.lines.for_intent(pending.intent, band(mood))
+    if pending.intent == "reveal" and pending.fact_id:
+        # Reveal lines are written in the order of the hidden facts they voice.
+        ids = [f.id for f in card.scenario.hidden_facts]
+        return lines[ids.index(pending.fact_id) % len(lines)]
+    said = {t.text.strip() for t in turns if t.role == "customer"}
+    other = "heated" if band(mood) == "calmer" else "calmer"
+    start = (seed + len(turns)) % len(lines)
+    candidates = lines[start:] + lines[:start] + card.lines.for_intent(pending.intent, other)
+    return next((c for c in candidates if c.strip() not in said), candidates[0])
