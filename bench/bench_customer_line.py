@@ -90,7 +90,7 @@ def main() -> None:
             view = engine.start("bench", card_id)
             for reply in REPLIES:
                 outcome = engine.submit(view.session_id, reply)
-                messages = _pending_messages(engine, view.session_id)
+                messages = to_chat_dicts(engine.next_messages(view.session_id))
                 first, whole, _ = _timed(engine.stream_customer(view.session_id))
                 ours.append((first, whole))
                 turn = engine.view(view.session_id).transcript[-1]
@@ -109,16 +109,6 @@ def main() -> None:
                 if outcome.end_state is not None:
                     break
     _print(ours, theirs, fallbacks, args.model, model.n_threads)
-
-
-def _pending_messages(engine: Engine, session_id: str) -> list[dict[str, str]]:
-    """The exact messages the engine is about to send for the pending customer line."""
-    session = engine.store.get_session(session_id)
-    turns = engine.store.list_turns(session_id)
-    state = engine._state(session, turns)
-    assert state.pending is not None
-    card, prompts = engine._card(session), engine._prompts_for(session)
-    return to_chat_dicts(engine.customer_messages(card, prompts, state, state.pending, turns))
 
 
 def _print(

@@ -210,9 +210,8 @@ class Engine:
                 "The customer has nothing to answer yet.", hint="Submit the trainee's reply first."
             )
         card = self._card(session)
-        prompts = self._prompts_for(session)
-        messages = self.customer_messages(card, prompts, state, pending, turns)
-        rules = line_rules(prompts, card, turns)
+        messages = self._messages(session, state, pending, _transcript(turns))
+        rules = line_rules(self._prompts_for(session), card, turns)
         fallback = fallback_line(card, pending, state.mood, session.seed, turns)
         line = SpokenLine()
         started = time.perf_counter()
@@ -270,20 +269,10 @@ class Engine:
         session = self.store.get_session(session_id)
         turns = self.store.list_turns(session_id)
         state = self._state(session, turns)
-        transcript = [PromptTurn(t.role, t.text) for t in turns] + [PromptTurn("agent", "")]
-        messages = build_messages(
-            self._prompts_for(session),
-            self._card(session),
-            state.mood,
-            IntentChoice(intent="vent"),
-            None,
-            transcript,
-            state.revealed,
-            state.fired,
-            self.model_name,
-            self.token_budget,
-        )
-        # Up to the opening of the new turn: what follows depends on the trainee's reply.
+        # The next prompt as if the trainee had replied, cut at the opening of the new
+        # turn: what follows depends on their reply and its grade.
+        transcript = [*_transcript(turns), PromptTurn("agent", "")]
+        messages = self._messages(session, state, Pending(intent="vent"), transcript)
         return [*messages[:-1], HumanMessage("")]
 
     def say_customer(self, session_id: str) -> str:
@@ -324,23 +313,31 @@ class Engine:
         self.submit(child.id, text)
         return child.id
 
-    # -- prompt building (public for the trainer preview and the benchmark) -------------
+    # -- prompt building (public for the benchmark and tests) ---------------------------
 
-    def customer_messages(
+    def next_messages(self, session_id: str) -> list[BaseMessage]:
+        """The exact messages the pending customer line will be generated from."""
+        session = self.store.get_session(session_id)
+        turns = self.store.list_turns(session_id)
+        state = self._state(session, turns)
+        if state.pending is None:
+            raise InputError(
+                "The customer has nothing to answer yet.", hint="Submit the trainee's reply first."
+            )
+        return self._messages(session, state, state.pending, _transcript(turns))
+
+    def _messages(
         self,
-        card: Card,
-        prompts: CustomerPrompts,
+        session: SessionRecord,
         state: EngineState,
         pending: Pending,
-        turns: list[TurnRecord],
+        transcript: list[PromptTurn],
     ) -> list[BaseMessage]:
-        transcript = [PromptTurn(t.role, t.text) for t in turns]
-        choice = IntentChoice(intent=pending.intent, fact_id=pending.fact_id)
         return build_messages(
-            prompts,
-            card,
+            self._prompts_for(session),
+            self._card(session),
             state.mood,
-            choice,
+            IntentChoice(intent=pending.intent, fact_id=pending.fact_id),
             pending.end_state,
             transcript,
             state.revealed,
@@ -425,6 +422,10 @@ class Engine:
             mood=mood_numbers(state.mood),
             state=state.model_dump(mode="json"),
         )
+
+
+def _transcript(turns: list[TurnRecord]) -> list[PromptTurn]:
+    return [PromptTurn(t.role, t.text) for t in turns]
 
 
 def _pick(lines: list[str], n: int) -> str:

@@ -388,12 +388,7 @@ def test_the_next_prompt_is_read_ahead_while_the_trainee_types(fake_settings, st
     thread.join()
     warmed = WARMED[-1]
     engine.submit(view.session_id, "I'm so sorry. I'll reverse the second charge today.")
-    session = store.get_session(view.session_id)
-    turns = store.list_turns(view.session_id)
-    state = engine._state(session, turns)
-    sent = engine.customer_messages(
-        engine._card(session), engine._prompts_for(session), state, state.pending, turns
-    )
+    sent = engine.next_messages(view.session_id)
     # Everything before the new turn is what was read ahead; the new turn opens the same.
     assert [m.content for m in warmed[:-1]] == [m.content for m in sent[:-1]]
     assert warmed[-1].content == "" and warmed[-1].type == sent[-1].type == "human"
