@@ -67,7 +67,8 @@ class LineRules:
     earlier_runs: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
     heard_words: frozenset[str] = frozenset()
     heard_numbers: frozenset[str] = frozenset()
-    question_words: frozenset[str] = frozenset()
+    asked: bool = False  # the agent's last reply asked a question
+    question_words: frozenset[str] = frozenset()  # its content words (first five letters)
     reply_to_thanks: tuple[str, ...] = ()
     agent_thanked: bool = False
 
@@ -91,12 +92,13 @@ class LineRules:
             earlier_runs=frozenset(r for s in earlier for r in _runs(s, ECHO_WORDS)),
             heard_words=frozenset(w for text in agent_all for w in _words(text)),
             heard_numbers=frozenset(n for text in agent_all for n in _numbers(text)),
+            asked=any(s.rstrip().endswith("?") for s in _sentences(agent_reply)),
             question_words=self._question_words(agent_reply),
             agent_thanked=bool(re.search(r"\bthank", _normalise(agent_reply))),
         )
 
     def _question_words(self, agent_reply: str) -> frozenset[str]:
-        """Content words of the agent's direct questions to the customer (none: no question)."""
+        """Content words of the agent's questions that address the customer ("you")."""
         questions = [s for s in _sentences(agent_reply) if s.rstrip().endswith("?")]
         words = {
             w[:5]
@@ -105,7 +107,7 @@ class LineRules:
             for w in _words(q)
             if len(w) >= 4 and w not in self.stopwords
         }
-        return frozenset(words or ({"?"} if questions else set()))
+        return frozenset(words)
 
     @classmethod
     def from_data(cls, data: dict[str, Any], card: Card) -> LineRules:
@@ -303,7 +305,7 @@ def _invented_amount(sentence: str, rules: LineRules) -> str | None:
 
 
 def _unanswered(low: str, intent: str, rules: LineRules) -> str | None:
-    if not rules.question_words or intent not in rules.answer_intents:
+    if not rules.asked or intent not in rules.answer_intents:
         return None
     if _matches(low, rules.answer_markers):
         return None
