@@ -28,8 +28,9 @@ GRAPH_VERSION = 1  # bump when the graph or its quantisation changes: the cache 
 
 class _Builder:
     def __init__(self) -> None:
-        from onnx import numpy_helper
+        from onnx import helper, numpy_helper
 
+        self._make_node = helper.make_node
         self._to_tensor = numpy_helper.from_array
         self.nodes: list[Any] = []
         self.inits: list[Any] = []
@@ -40,11 +41,9 @@ class _Builder:
         return name
 
     def node(self, op: str, inputs: list[str], name: str | None = None, **attrs: Any) -> str:
-        from onnx import helper
-
         out = f"t{len(self.nodes)}"
         name = name or f"n{len(self.nodes)}"
-        self.nodes.append(helper.make_node(op, inputs, [out], name=name, **attrs))
+        self.nodes.append(self._make_node(op, inputs, [out], name=name, **attrs))
         return out
 
 

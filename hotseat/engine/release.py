@@ -51,7 +51,6 @@ class Release:
     text: str = ""
     problem: str | None = None  # why the line was cut or rejected
     rejected: bool = False  # nothing usable: the first sentence already failed
-    bad_sentence: str = ""  # the sentence that failed, for the repair instruction
 
 
 def release(chunks: Iterable[str], intent: str, rules: LineRules, result: Release) -> Iterator[str]:
@@ -67,7 +66,6 @@ def release(chunks: Iterable[str], intent: str, rules: LineRules, result: Releas
         if problem is not None:
             result.problem = problem
             result.rejected = count == 0
-            result.bad_sentence = sentence
             return
         piece = sentence if count == 0 else " " + sentence
         result.text += piece
