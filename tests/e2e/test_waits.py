@@ -147,10 +147,16 @@ def test_studio_preview_and_realism_show_their_work(browser, slow_app, artifacts
     page.wait_for_selector(
         "[data-testid=stApp][data-test-script-state=notRunning]", timeout=WAIT_MS
     )
-    # The input cleared itself and sits under the conversation.
+    # The input cleared itself and sits under the conversation. (Both are measured once
+    # visible: a rerun that redraws the tab leaves them without a box for a moment.)
     assert box.input_value() == ""
-    last = panel.locator("[data-testid=stChatMessage]").last.bounding_box()
-    assert box.bounding_box()["y"] > last["y"]
+    last_message = panel.locator("[data-testid=stChatMessage]").last
+    last_message.wait_for(state="visible", timeout=WAIT_MS)
+    box.wait_for(state="visible", timeout=WAIT_MS)
+    last = last_message.bounding_box()
+    below = box.bounding_box()
+    assert last is not None and below is not None
+    assert below["y"] > last["y"]
 
     page.get_by_role("tab", name="Realism check").click()
     realism = page.get_by_role("tabpanel", name="Realism check")
