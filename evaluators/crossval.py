@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from evaluators.called_for import THRESHOLD
 from evaluators.embedder import shared_model
 from evaluators.features import Reading, read
 from evaluators.grade import GradeRequest
@@ -43,6 +44,7 @@ class Row:
     empathy: int
     empowerment: int
     injection: bool = False
+    called_for: bool = True  # the labeller's verdict: did the message call for empathy?
 
     def label(self, axis: str) -> int:
         return int(getattr(self, axis))
@@ -74,11 +76,15 @@ def fit(rows: Sequence[Row], readings: Sequence[Reading]) -> Head:
     x = np.stack([readings[i].features for i in keep])
     y = np.array([[rows[i].label(a) for a in AXES] for i in keep])
     groups = [rows[i].source for i in keep]
-    return train(x, y, groups)
+    inputs = np.stack([readings[i].called_for_inputs for i in keep])
+    called_for = np.array([rows[i].called_for for i in keep], dtype=float)
+    return train(x, y, groups, inputs, called_for)
 
 
 def scores(head: Head, readings: Sequence[Reading]) -> np.ndarray:
-    """(n, axes) final scores: the head, then the rubric's caps and level evidence."""
+    """(n, axes) final scores: the head (with its called-for verdict), then the rubric's
+    caps and level evidence."""
+    readings = [head.settle(r) for r in readings]
     raw = head.predict(np.stack([r.features for r in readings]))
     return np.array(
         [
@@ -117,9 +123,24 @@ def leave_one_source_out(
     for source, idx in sorted(by_source(rows).items()):
         rest = [i for i, r in enumerate(rows) if r.source != source]
         head = fit([rows[i] for i in rest], [readings[i] for i in rest])
-        picked = [rows[i] for i in idx]
-        out[source] = agreement_report(picked, scores(head, [readings[i] for i in idx]))
+        picked, mine = [rows[i] for i in idx], [readings[i] for i in idx]
+        out[source] = agreement_report(picked, scores(head, mine))
+        out[source]["called_for"] = called_for_agreement(head, picked, mine)
     return out
+
+
+def called_for_agreement(
+    head: Head, rows: Sequence[Row], readings: Sequence[Reading]
+) -> dict[str, float]:
+    """Share of rows where "empathy was called for" is the labeller's verdict: by the rule
+    (what the trainee sees) and by the head's learned model (what weighs its features)."""
+    if not rows:
+        return {"rule": 0.0, "model": 0.0}
+    human = np.array([row.called_for for row in rows])
+    rule = np.array([r.called_for for r in readings])
+    inputs = np.stack([r.called_for_inputs for r in readings])
+    model = head.called_for.probability(inputs) >= THRESHOLD
+    return {"rule": float(np.mean(rule == human)), "model": float(np.mean(model == human))}
 
 
 def held_out(rows: Sequence[Row], readings: Sequence[Reading]) -> dict[str, dict[str, Any]]:
@@ -131,11 +152,16 @@ def held_out(rows: Sequence[Row], readings: Sequence[Reading]) -> dict[str, dict
     chosen = set(test)
     train_idx = [i for i in range(len(rows)) if i not in chosen]
     head = fit([rows[i] for i in train_idx], [readings[i] for i in train_idx])
-    predicted = scores(head, [readings[i] for i in test])
-    out = {"all": agreement_report([rows[i] for i in test], predicted)}
+    picked, read_ = [rows[i] for i in test], [readings[i] for i in test]
+    predicted = scores(head, read_)
+    out = {"all": agreement_report(picked, predicted)}
+    out["all"]["called_for"] = called_for_agreement(head, picked, read_)
     for source in sorted({rows[i].source for i in test}):
         mine = [k for k, i in enumerate(test) if rows[i].source == source]
-        out[source] = agreement_report([rows[test[k]] for k in mine], predicted[mine])
+        out[source] = agreement_report([picked[k] for k in mine], predicted[mine])
+        out[source]["called_for"] = called_for_agreement(
+            head, [picked[k] for k in mine], [read_[k] for k in mine]
+        )
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -52,8 +52,9 @@ EMPATHY_SIMS = (
     "exploring_question",
     "specific_apology",
 )
-# The customer's side is read with regexes only: embedding it too cost 40 % more tokens
-# per grade for no gain on left-out sources (measured: mixed, within 0.05 either way).
+# The customer's side enters the head through regex cues; its embedding feeds only the
+# called-for model (as head features it gained nothing on left-out sources: mixed, within
+# 0.05 either way), whose verdict then weighs the need columns.
 CUSTOMER = (
     "cust_rx_distress",
     "cust_rx_positive",
@@ -114,6 +115,10 @@ class Reading:
     literal: frozenset[str]  # ids a regex detector found (precise; paraphrases are not)
     vectors: np.ndarray  # (clauses, embed) of the words graded
     before: str  # the words before the first sentence aimed at the grader (all when none)
+    # What the learned called-for model reads: the customer message's embedding, its cues
+    # and the rule's verdict (`called_for` and the need columns hold the rule's until
+    # `settle` puts the model's in).
+    called_for_inputs: np.ndarray
 
     def names(self) -> set[str]:
         return {e.name for e in self.techniques} | {e.name for e in self.anti_patterns}
@@ -161,11 +166,40 @@ def _customer(customer: str) -> list[float]:
     ]
 
 
-def _meets(need: float, sim: np.ndarray, cue: dict[str, float]) -> list[float]:
-    """Each empathy cue weighed by the customer's need to be heard."""
-    empathy = np.array([sim[NAMES.index(n)] for n in EMPATHY_SIMS])
-    heard = [*empathy, cue["cue_sympathy"] / 3, cue["cue_reassurance"] / 3]
-    return [need * h for h in heard] + [need * (1.0 - float(max(empathy.max(), 0.0)))]
+_COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
+_HEARD = [
+    *(_COLUMN[f"sim_{n}"] for n in EMPATHY_SIMS),
+    _COLUMN["cue_sympathy"],
+    _COLUMN["cue_reassurance"],
+]
+_HEARD_SCALE = np.array([1.0] * len(EMPATHY_SIMS) + [1 / 3, 1 / 3])
+_MEETS = [_COLUMN[n] for n in MEETS]
+
+
+def with_called_for(features: np.ndarray, called_for: np.ndarray) -> np.ndarray:
+    """(n, features) rows rewritten for a called-for verdict or probability per row: the
+    `called_for` column, and each empathy cue weighed by the customer's need to be heard
+    (a linear head cannot multiply by itself)."""
+    x = np.atleast_2d(features).astype(np.float32).copy()
+    cf = np.asarray(called_for, dtype=np.float32).reshape(-1)
+    # Need to be heard: the verdict, nudged by how distressed the message reads.
+    need = 0.5 * cf + 0.5 * np.minimum(x[:, _COLUMN["cust_rx_distress"]], 2) / 2
+    heard = x[:, _HEARD] * _HEARD_SCALE
+    empathy = heard[:, : len(EMPATHY_SIMS)]
+    x[:, _COLUMN["called_for"]] = cf
+    x[:, _MEETS[:-1]] = need[:, None] * heard
+    x[:, _MEETS[-1]] = need * (1.0 - np.maximum(empathy.max(axis=1), 0.0))
+    return x
+
+
+def settle(reading: Reading, probability: float) -> Reading:
+    """The reading once the learned model has said how likely empathy was called for: its
+    probability weighs the head's need columns. The verdict the trainee sees (the "n/a"
+    chip, the mood's neutral turn) stays the rule's: on upset customer-care messages it
+    never saw, the model says "not called for" to about one in ten ("I need my insulin.
+    Whatever it takes."), and that mistake costs a trainee far more than the rule's."""
+    features = with_called_for(reading.features, np.array([probability]))[0]
+    return replace(reading, features=features)
 
 
 def _drop_grader_talk(
@@ -222,9 +256,7 @@ def read(request: GradeRequest, learned_screen: bool | Screen = True) -> Reading
     called_for = empathy_called_for(request.customer)
     cue = {f"cue_{k}": _count(r, text) for k, r in _cues()["reply"].items()}
     customer = _customer(request.customer)
-    # Need to be heard: the regex verdict, nudged by how distressed the message reads.
-    need = 0.5 * float(called_for) + 0.5 * min(customer[0], 2) / 2
-    meets = _meets(need, sim, cue)
+    meets = [0.0] * len(MEETS)  # filled by with_called_for below
     features = np.concatenate(
         [
             pooled,
@@ -236,6 +268,24 @@ def read(request: GradeRequest, learned_screen: bool | Screen = True) -> Reading
             ),
         ]
     ).astype(np.float32)
+    features = with_called_for(features, np.array([float(called_for)]))[0]
+    inputs = np.concatenate([_customer_vector(request.customer), customer, [float(called_for)]])
     return Reading(
-        techniques, anti, flagged, text, called_for, features, frozenset(have), vectors, before
+        techniques,
+        anti,
+        flagged,
+        text,
+        called_for,
+        features,
+        frozenset(have),
+        vectors,
+        before,
+        inputs.astype(np.float32),
     )
+
+
+def _customer_vector(customer: str) -> np.ndarray:
+    """The customer message's meaning (its first 64 tokens, one embedding run)."""
+    if not customer.strip():
+        return np.zeros(EMBED_DIM, dtype=np.float32)
+    return shared_model().encode([customer])[0]

@@ -13,6 +13,9 @@ Two stages, both small and deterministic, trained in seconds by
    sum of the four probabilities) is rounded. The ranking scores it learns from are
    out-of-fold (each source scored by a ranker that never saw it).
 
+Before both, the called-for model (evaluators/called_for.py) is fitted; the need columns
+the head learns from carry its out-of-source probabilities, as the ranking scores do.
+
 The head ships in data/head.npz (well under 2 MB), beside the injection screen.
 """
 
@@ -28,7 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from evaluators.features import FEATURE_NAMES
+from evaluators.called_for import CalledForModel, train_called_for
+from evaluators.features import FEATURE_NAMES, Reading, settle, with_called_for
 from evaluators.logistic import fit_logistic
 from evaluators.rubric import AXES
 from evaluators.screen_model import Screen, screen_arrays
@@ -49,7 +53,8 @@ RUBRIC = np.array([i for i, n in enumerate(FEATURE_NAMES) if not n.startswith(("
 
 def schema_hash() -> str:
     """Changes whenever the feature layout does: an old head is then refused, not misread."""
-    return hashlib.sha256("\n".join(FEATURE_NAMES).encode()).hexdigest()[:16]
+    layout = [*FEATURE_NAMES, "called_for_model"]
+    return hashlib.sha256("\n".join(layout).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,11 @@ class Head:
     ranker: np.ndarray  # (axes, d)
     level_w: np.ndarray  # (axes, LEVELS, r + axes)
     level_b: np.ndarray  # (axes, LEVELS)
+    called_for: CalledForModel
+
+    def settle(self, reading: Reading) -> Reading:
+        """The reading with this head's called-for verdict in place of the rule's."""
+        return settle(reading, float(self.called_for.probability(reading.called_for_inputs)[0]))
 
     def design(self, features: np.ndarray) -> np.ndarray:
         """Standardised [rubric features, embedding mean with source directions removed]."""
@@ -101,11 +111,31 @@ def _ridge(z: np.ndarray, y: np.ndarray, groups: np.ndarray, penalty: np.ndarray
     return np.linalg.solve(zc.T @ zc + np.diag(penalty), zc.T @ yc).T
 
 
-def train(features: np.ndarray, labels: np.ndarray, groups: Sequence[str]) -> Head:
+def _out_of_source(inputs: np.ndarray, called_for: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Each row's called-for probability from a model that never saw its source."""
+    names = set(g)
+    if len(names) < 2:
+        return train_called_for(inputs, called_for).probability(inputs)
+    out = np.zeros(len(g))
+    for name in names:
+        held = g == name
+        out[held] = train_called_for(inputs[~held], called_for[~held]).probability(inputs[held])
+    return out
+
+
+def train(
+    features: np.ndarray,
+    labels: np.ndarray,
+    groups: Sequence[str],
+    called_for_inputs: np.ndarray,
+    called_for: np.ndarray,
+) -> Head:
     """`features` (n, all features); `labels` (n, axes) integer scores; `groups` the
-    source of each row (rankers learn within sources, and score each out of fold)."""
+    source of each row (rankers learn within sources, and score each out of fold);
+    `called_for_inputs` (n, d) and `called_for` (n,) the human verdicts for that model."""
     g = np.asarray(groups)
-    x = features.astype(np.float64)
+    x = with_called_for(features, _out_of_source(called_for_inputs, called_for, g))
+    x = x.astype(np.float64)
     emb = x[:, EMBED]
     domain = _domain_directions(emb, g)
     z = np.hstack([x[:, RUBRIC], emb - (emb @ domain.T) @ domain])
@@ -147,10 +177,12 @@ def train(features: np.ndarray, labels: np.ndarray, groups: Sequence[str]) -> He
         ranker.astype(f32),
         level_w.astype(f32),
         level_b.astype(f32),
+        train_called_for(called_for_inputs, called_for),
     )
 
 
 FIELDS = ("domain", "mean", "scale", "ranker", "level_w", "level_b")
+CALLED_FOR_FIELDS = ("weights", "bias", "mean", "scale")
 
 
 def save(head: Head, path: Path, screen: Screen | None = None) -> None:
@@ -159,6 +191,8 @@ def save(head: Head, path: Path, screen: Screen | None = None) -> None:
         arrays.update(screen_arrays(screen))
     for field in FIELDS:
         arrays[f"head.{field}"] = getattr(head, field)
+    for field in CALLED_FOR_FIELDS:
+        arrays[f"called_for.{field}"] = np.asarray(getattr(head.called_for, field))
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     path.write_bytes(buffer.getvalue())
@@ -171,7 +205,13 @@ def load(source: Path | bytes) -> Head:
             "The grader's head was trained on another feature layout.",
             hint="Rebuild it: hotseat calibrate --train calibration/*.jsonl",
         )
-    return Head(*(data[f"head.{f}"] for f in FIELDS))
+    model = CalledForModel(
+        data["called_for.weights"],
+        float(data["called_for.bias"]),
+        data["called_for.mean"],
+        data["called_for.scale"],
+    )
+    return Head(*(data[f"head.{f}"] for f in FIELDS), model)
 
 
 @lru_cache(maxsize=1)

@@ -53,7 +53,7 @@ class OfflineEvaluator:
         self.head = head or shipped()
 
     def evidence(self, request: GradeRequest) -> Reading:
-        return read(request)
+        return self.head.settle(read(request))
 
     def scores(self, reading: Reading, request: GradeRequest | None = None) -> tuple[int, int]:
         """The head's scores, then the rubric's bounds. A reply that spoke to the grader
@@ -66,7 +66,7 @@ class OfflineEvaluator:
             and reading.injection_flagged
             and reading.before != reading.customer_text
         ):
-            prefix = read(request.model_copy(update={"reply": reading.before}))
+            prefix = self.evidence(request.model_copy(update={"reply": reading.before}))
             e2, p2 = self.scores(replace(prefix, injection_flagged=True))
             empathy, empowerment = min(empathy, e2), min(empowerment, p2)
         return empathy, empowerment

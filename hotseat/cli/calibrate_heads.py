@@ -20,12 +20,9 @@ AXES = ("empathy", "empowerment")
 def run_heads(labelled: list[LabelledRow], args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from evaluators.crossval import Row, read_all
+    from evaluators.crossval import read_all
 
-    rows = [
-        Row(r.id, r.source, r.customer, r.reply, r.empathy, r.empowerment, r.injection)
-        for r in labelled
-    ]
+    rows = to_rows(labelled)
     training = args.train is not None
     with tqdm(
         total=len(rows), desc="reading replies", unit="row", file=sys.stderr, disable=args.json
@@ -39,6 +36,25 @@ def run_heads(labelled: list[LabelledRow], args: argparse.Namespace) -> int:
     if args.loso:
         _loso(rows, readings, args.json)
     return 0
+
+
+def to_rows(labelled: list[LabelledRow]) -> list:
+    """The grader's training rows (evaluators.crossval.Row) from the labelled files' rows."""
+    from evaluators.crossval import Row
+
+    return [
+        Row(
+            r.id,
+            r.source,
+            r.customer,
+            r.reply,
+            r.empathy,
+            r.empowerment,
+            r.injection,
+            r.empathy_called_for,
+        )
+        for r in labelled
+    ]
 
 
 def _write(head: Any, path: Path, screen: Any = None) -> None:
@@ -112,7 +128,7 @@ def _loso(rows: list, readings: list, as_json: bool) -> None:
 def _table(parts: dict[str, dict[str, Any]]) -> None:
     print(
         f"  {'source':<14}{'rows':>6}  {'empathy rho':>12}{'qwk':>7}"
-        f"  {'empowerment rho':>16}{'qwk':>7}"
+        f"  {'empowerment rho':>16}{'qwk':>7}  {'called for: rule, model':>25}"
     )
     for source, r in parts.items():
         cells = []
@@ -122,8 +138,14 @@ def _table(parts: dict[str, dict[str, Any]]) -> None:
             cells.append(
                 f"{a['spearman']:>{12 if axis == 'empathy' else 16}.3f}{a['qwk']:>7.3f}{mark}"
             )
-        print(f"  {source:<14}{r['n']:>6}  " + "  ".join(cells))
+        print(f"  {source:<14}{r['n']:>6}  " + "  ".join(cells) + _called_for(r))
     print("  * labels barely vary on that axis (one score on over 85% of rows)")
+    print("  called for: rows where 'empathy was called for' is the labeller's verdict")
+
+
+def _called_for(report: dict[str, Any]) -> str:
+    both = report["called_for"]
+    return f"{both['rule']:>18.0%}{both['model']:>7.0%}"
 
 
 def _print_simple(title: str, report: dict[str, Any], as_json: bool) -> None:

@@ -20,23 +20,23 @@ from evaluators.head import shipped
 from evaluators.offline import OfflineEvaluator
 from hotseat.calibration import spearman
 from hotseat.cli.calibrate import load_labelled
+from hotseat.cli.calibrate_heads import to_rows
 from tests.evaluators.helpers import DATA, LABELS, read_jsonl
 
 MARGIN = 0.03
 # Leave-one-source-out Spearman (empathy, empowerment) when the head was last rebuilt
-# (on int8 MiniLM embeddings; against the float ones mts_dialog empathy was 0.18 and
-# primock57's 0.42, the rest within 0.02).
+# (int8 MiniLM embeddings; the need columns weighed by the learned called-for model).
 LOSO_FLOOR = {
-    "aci_bench": (0.21, 0.27),
-    "counselchat": (0.37, 0.18),
-    "mts_dialog": (0.15, 0.21),
-    "multiwoz21": (0.09, 0.48),
-    "own": (0.84, 0.78),
-    "primock57": (0.38, 0.38),
-    "star": (0.24, 0.43),
+    "aci_bench": (0.31, 0.33),
+    "counselchat": (0.36, 0.20),
+    "mts_dialog": (0.25, 0.22),
+    "multiwoz21": (0.12, 0.48),
+    "own": (0.85, 0.79),
+    "primock57": (0.41, 0.35),
+    "star": (0.30, 0.41),
     "team": (0.81, 0.83),
 }
-HELD_OUT_FLOOR = (0.72, 0.64)  # every third row of every source, all sources together
+HELD_OUT_FLOOR = (0.73, 0.64)  # every third row of every source, all sources together
 QUOTE_PRECISION_FLOOR = 0.80
 KEYWORDS = {
     "empathy": [
@@ -68,10 +68,7 @@ KEYWORDS = {
 
 @pytest.fixture(scope="module")
 def labelled() -> tuple[list[Row], list[Any]]:
-    rows = [
-        Row(r.id, r.source, r.customer, r.reply, r.empathy, r.empowerment, r.injection)
-        for r in load_labelled(sorted(LABELS.glob("*.jsonl")))
-    ]
+    rows = to_rows(load_labelled(sorted(LABELS.glob("*.jsonl"))))
     assert len({r.source for r in rows}) >= 8 and len(rows) >= 2000
     return rows, read_all(rows)
 
@@ -114,9 +111,9 @@ def test_beats_a_keyword_list_on_every_source_it_never_saw(
                 [r.label(axis) for r in mine], [_keyword_score(r.reply, words) for r in mine]
             )
             beaten += report[axis]["spearman"] > naive
-    # Of 16 (8 sources x 2 axes); at this head's rebuild it was 13: the keyword list still
-    # wins empathy on aci_bench and multiwoz21 and ties empowerment on aci_bench.
-    assert beaten >= 12, beaten
+    # Of 16 (8 sources x 2 axes); at this head's rebuild it was 14: the keyword list still
+    # wins empathy on aci_bench (by 0.01) and on multiwoz21 (labels that barely vary).
+    assert beaten >= 13, beaten
 
 
 def test_shipped_head_is_the_one_the_repo_files_rebuild(
@@ -177,3 +174,26 @@ def test_corpus_rows_keep_their_attribution() -> None:
     for origin in {r["origin"] for r in rows}:
         assert origin.split("@")[1] in readme, origin
     assert Path(LABELS / "GUIDE.md").is_file()
+
+
+# Sources where people judged most messages calm (a clinic, a booking desk): the rule says
+# "called for" to nearly every statement there; the learned model must do clearly better.
+CALM_SOURCES = ("aci_bench", "mts_dialog", "multiwoz21", "primock57", "star")
+
+
+@pytest.mark.parametrize("source", CALM_SOURCES)
+def test_called_for_model_reads_calm_messages_it_never_saw(
+    loso: dict[str, dict[str, Any]], source: str
+) -> None:
+    both = loso[source]["called_for"]
+    assert both["model"] >= 0.64, (source, both)
+    assert both["model"] >= both["rule"] + 0.15, (source, both)
+
+
+def test_shipped_called_for_model_is_the_one_the_repo_files_rebuild(
+    labelled: tuple[list[Row], list[Any]],
+) -> None:
+    rows, readings = labelled
+    inputs = np.stack([r.called_for_inputs for r in readings[::7]])
+    rebuilt = fit(rows, readings).called_for.probability(inputs)
+    assert np.allclose(rebuilt, shipped().called_for.probability(inputs), atol=1e-4)

@@ -72,6 +72,40 @@ def test_factual_question_does_not_call_for_empathy(offline: OfflineEvaluator) -
     )
 
 
+@pytest.mark.parametrize(
+    "customer",
+    [
+        "I need my insulin. Whatever it takes.",
+        "I'm counting doses now. Do you understand what that's like?",
+        "Fourth call this week. I know the script better than you do by now.",
+    ],
+)
+def test_upset_customer_always_calls_for_empathy(offline: OfflineEvaluator, customer: str) -> None:
+    """The learned called-for model only weighs features; the verdict a trainee sees stays
+    the rule's, which never calls an upset customer's message calm."""
+    g = grade(offline, "What's your account number?", customer=customer)
+    assert g.empathy_called_for is True
+    assert not g.reason.startswith("Empathy n/a")
+
+
+def test_how_likely_empathy_was_called_for_moves_the_empathy_score(
+    offline: OfflineEvaluator,
+) -> None:
+    """Same reply, same customer words: a head told the message called for empathy weighs
+    an acknowledgement more than one told it was a calm statement."""
+    import numpy as np
+
+    from evaluators.features import read, settle
+
+    request = GradeRequest(
+        customer="Yes, about three days now.", reply="Oh, I'm sorry, that sounds miserable."
+    )
+    reading = read(request)
+    calm, upset = (offline.head.expected(settle(reading, p).features)[0, 0] for p in (0.0, 1.0))
+    assert upset > calm
+    assert np.array_equal(settle(reading, 1.0).vectors, reading.vectors)
+
+
 # Concrete actions of several kinds. Moving money ("transferring the refund") is an
 # action, not a hand-off; an escalation the agent keeps owning ("myself ... and call you
 # back") keeps the customer with them, so the rubric does not count it as a transfer.
