@@ -284,8 +284,10 @@ def read(request: GradeRequest, learned_screen: bool | Screen = True) -> Reading
     )
 
 
+@lru_cache(maxsize=256)
 def _customer_vector(customer: str) -> np.ndarray:
-    """The customer message's meaning (its first 64 tokens, one embedding run)."""
+    """The customer message's meaning (its first 64 tokens, one embedding run); cached,
+    as every reply to one message (retries, what-if branches, a batch's rows) shares it."""
     if not customer.strip():
         return np.zeros(EMBED_DIM, dtype=np.float32)
     return shared_model().encode([customer])[0]
