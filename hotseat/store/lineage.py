@@ -27,6 +27,7 @@ from hotseat.store import named_versions
 from hotseat.store.named_versions import NamedVersion
 from hotseat.store.records import SessionRecord
 from hotseat.store.store import Store
+from hotseat.store.urls import parse_url
 
 SHORT_HASH = 10  # characters of a hash shown where no name exists
 _effective: dict[tuple[str, str, str, str], str | None] = {}
@@ -153,3 +154,15 @@ class Lineage:
 def card_version_id(store: Store, session: SessionRecord, personas_dir: Path) -> str:
     """One session's card version id ("v2", or the short hash and "unnamed")."""
     return Lineage(store, personas_dir).card_id(session)
+
+
+def open_versions(url: str) -> Store | None:
+    """The app's database, to read named versions from elsewhere (a simulate run); None
+    for a SQLite file not created yet: nobody named a version there, and reading must not
+    create a database."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if not db or db == ":memory:" or not Path(db).is_file():
+            return None
+    return Store(url)
