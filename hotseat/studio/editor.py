@@ -18,7 +18,7 @@ from hotseat.engine import Engine
 from hotseat.errors import HotseatError
 from hotseat.settings import Settings
 from hotseat.store import Store
-from hotseat.studio import config, realism
+from hotseat.studio import code_editor, config, realism
 from hotseat.studio.lineage import usage_rows
 from hotseat.studio.preview import PREVIEW_TRAINEE, preview_engine
 from hotseat.studio.problems import Problem, excerpt
@@ -67,14 +67,65 @@ def show_problems(problems: list[Problem], text: str | None = None) -> None:
             st.code(shown, language=None)
 
 
-def edit(store: Store, doc: Doc, author: str) -> str:
-    """The text area with live validation, "Save draft" and "Publish"; returns the text."""
+PLAIN_EDITOR = "studio_plain_editor"  # session key: the plain text box instead of the editor
+
+
+def show_problem_links(key: str, problems: list[Problem]) -> None:
+    """The problems as links: a click puts the editor's caret on that line."""
+    with st.container(border=True, key=f"problems-{key}"):
+        st.error("Not valid, so it cannot be saved. Click a problem to go to its line.")
+        for i, p in enumerate(problems):
+            st.button(
+                escape_markdown(str(p)),
+                key=f"{key}-problem-{i}",
+                type="tertiary",
+                icon=":material/arrow_forward:",
+                on_click=code_editor.request_goto,
+                args=(key, p.line),
+            )
+
+
+def _text(doc: Doc) -> tuple[str, bool]:
+    """The text being edited, and whether it came from the code editor (else the plain
+    text box: chosen by the trainer, or the editor could not load)."""
+    plain = st.toggle(
+        "Plain text box",
+        key=PLAIN_EDITOR,
+        help="Use the browser's plain text box: no line numbers or highlighting; "
+        "the text is checked when you press Ctrl+Enter or leave the box.",
+    )
+    if not plain:
+        key = f"code-{slug(doc)}"
+        # Validated on the previous run's text: the editor marks those lines as you type.
+        marks = [p.line for p in st.session_state.get(f"{key}-problems", [])]
+        text = code_editor.code_editor(
+            key,
+            doc.read(),
+            label=doc.path.name,
+            language=code_editor.language_of(doc.path.name),
+            error_lines=marks,
+        )
+        if text is not None:
+            return text, True
+        st.caption("The code editor could not load here; this is the plain text box.")
     key = f"text-{slug(doc)}"
-    text = st.text_area(f"{doc.path.name}", value=doc.read(), key=key, height=420)
+    return st.text_area(f"{doc.path.name}", value=doc.read(), key=key, height=420), False
+
+
+def edit(store: Store, doc: Doc, author: str) -> str:
+    """The editor with live validation, "Save draft" and "Publish"; returns the text."""
+    text, coded = _text(doc)
     problems = doc.problems(text)
-    if problems:
+    if coded:
+        key = f"code-{slug(doc)}"
+        if problems != st.session_state.get(f"{key}-problems", []):
+            st.session_state[f"{key}-problems"] = problems
+            st.rerun()  # the editor must mark the lines of the text it just sent
+        if problems:
+            show_problem_links(key, problems)
+    elif problems:
         show_problems(problems, text)
-    else:
+    if not problems:
         st.success("Valid.")
     note = st.text_input(
         "Change note", key=f"note-{slug(doc)}", placeholder="What changed, and why"

@@ -135,7 +135,8 @@ def test_trainer_pages_need_the_trainer_role(make_app, signin_env) -> None:
     assert "for trainers" in all_text(bob) and len(bob.dataframe) == 0
     tina = signed_in(make_app, "Tina")
     go(tina, "pages/4_Trainer_studio.py")
-    assert not tina.exception and len(tina.text_area) >= 1  # the editor, no shared password
+    assert not tina.exception  # the editor, no shared password:
+    assert tina.session_state["code-persona-card-fraud"]["text"].startswith("# ")
 
 
 def test_an_invite_link_sets_a_password_once(make_app, signin_env, tmp_path) -> None:
