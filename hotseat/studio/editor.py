@@ -85,9 +85,9 @@ def show_problem_links(key: str, problems: list[Problem]) -> None:
             )
 
 
-def _text(doc: Doc) -> tuple[str, bool]:
-    """The text being edited, and whether it came from the code editor (else the plain
-    text box: chosen by the trainer, or the editor could not load)."""
+def _text(doc: Doc) -> tuple[str, list[Problem], bool]:
+    """The text being edited, its problems, and whether it came from the code editor (else
+    the plain text box: chosen by the trainer, or the editor could not load)."""
     plain = st.toggle(
         "Plain text box",
         key=PLAIN_EDITOR,
@@ -96,36 +96,32 @@ def _text(doc: Doc) -> tuple[str, bool]:
     )
     if not plain:
         key = f"code-{slug(doc)}"
-        # Validated on the previous run's text: the editor marks those lines as you type.
-        marks = [p.line for p in st.session_state.get(f"{key}-problems", [])]
-        text = code_editor.code_editor(
+        sent = code_editor.current_text(key)
+        text = doc.read() if sent is None else sent
+        problems = doc.problems(text)  # checked before drawing: the editor marks the lines
+        shown = code_editor.code_editor(
             key,
-            doc.read(),
+            text,
             label=doc.path.name,
             language=code_editor.language_of(doc.path.name),
-            error_lines=marks,
+            error_lines=[p.line for p in problems],
         )
-        if text is not None:
-            return text, True
+        if shown is not None:
+            return shown, problems if shown == text else doc.problems(shown), True
         st.caption("The code editor could not load here; this is the plain text box.")
     key = f"text-{slug(doc)}"
-    return st.text_area(f"{doc.path.name}", value=doc.read(), key=key, height=420), False
+    text = st.text_area(f"{doc.path.name}", value=doc.read(), key=key, height=420)
+    return text, doc.problems(text), False
 
 
 def edit(store: Store, doc: Doc, author: str) -> str:
     """The editor with live validation, "Save draft" and "Publish"; returns the text."""
-    text, coded = _text(doc)
-    problems = doc.problems(text)
-    if coded:
-        key = f"code-{slug(doc)}"
-        if problems != st.session_state.get(f"{key}-problems", []):
-            st.session_state[f"{key}-problems"] = problems
-            st.rerun()  # the editor must mark the lines of the text it just sent
-        if problems:
-            show_problem_links(key, problems)
+    text, problems, coded = _text(doc)
+    if coded and problems:
+        show_problem_links(f"code-{slug(doc)}", problems)
     elif problems:
         show_problems(problems, text)
-    if not problems:
+    else:
         st.success("Valid.")
     note = st.text_input(
         "Change note", key=f"note-{slug(doc)}", placeholder="What changed, and why"

@@ -6,6 +6,7 @@ every test points them at copies: the repository's cards are never written.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -80,6 +81,14 @@ def page_text(at: AppTest) -> str:
         for e in getattr(at, kind)
     ]
     return "\n".join(str(p) for p in parts)
+
+
+def editor_data(at: AppTest, key: str) -> dict[str, Any]:
+    """What the page sent the code editor `key` on the last run (text, marks, go-to)."""
+    for e in at.main:
+        if getattr(e.proto, "component_name", "") == "hotseat_code_editor" and key in e.proto.id:
+            return json.loads(e.proto.json)
+    raise AssertionError(f"no code editor {key} on the page")
 
 
 def type_into(at: AppTest, key: str, text: str) -> AppTest:

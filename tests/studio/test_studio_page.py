@@ -10,7 +10,7 @@ from hotseat.studio.editor import PLAIN_EDITOR
 from hotseat.studio.versions import Doc, history
 from hotseat.ui import waiting
 from tests.app.conftest import unescape
-from tests.studio.conftest import page_text, shown_problems, type_into
+from tests.studio.conftest import editor_data, page_text, shown_problems, type_into
 
 CARD = "double-charge"
 EDITOR = f"code-persona-{CARD}"  # the code editor
@@ -80,19 +80,39 @@ def test_invalid_edit_in_the_code_editor_marks_and_links_its_line(make_page, stu
     assert not at.toggle(key=PLAIN_EDITOR).value and len(at.text_area) == 0
     type_into(at, EDITOR, before.replace("  intensity: 4", "  intensity: 9"))
     assert not at.exception
-    assert at.session_state[f"{EDITOR}-problems"][0].line == 16  # marked in the gutter
+    assert editor_data(at, EDITOR)["errors"] == [16]  # marked in the gutter, same run
     link = at.button(key=f"{EDITOR}-problem-0")
     assert unescape(link.label).startswith("line 16: voice.intensity:")
     assert at.button(key=f"save-persona-{CARD}").disabled
+    assert editor_data(at, EDITOR)["goto"] is None
     link.click().run()
-    assert at.session_state[f"{EDITOR}-goto"] == {"line": 16, "seq": 1}
+    assert editor_data(at, EDITOR)["goto"] == {"line": 16, "seq": 1}
     at.button(key=f"{EDITOR}-problem-0").click().run()  # again: a new request, same line
-    assert at.session_state[f"{EDITOR}-goto"] == {"line": 16, "seq": 2}
+    assert editor_data(at, EDITOR)["goto"] == {"line": 16, "seq": 2}
     type_into(at, EDITOR, before)
     assert any(s.value == "Valid." for s in at.success)
     assert not at.button(key=f"save-persona-{CARD}").disabled
-    assert at.session_state[f"{EDITOR}-problems"] == []
+    assert editor_data(at, EDITOR)["errors"] == []
     assert path.read_text(encoding="utf-8") == before
+
+
+def test_the_plain_box_stands_in_when_the_editor_cannot_load(
+    make_page, studio_env, monkeypatch
+) -> None:
+    from streamlit.errors import StreamlitAPIException
+
+    from hotseat.studio import code_editor
+
+    def broken():
+        raise StreamlitAPIException("no custom components here")
+
+    monkeypatch.setattr(code_editor, "_mount", broken)
+    at = _open(make_page)
+    assert "could not load" in page_text(at)
+    before = at.text_area(key=PLAIN).value
+    at.text_area(key=PLAIN).input(before.replace("  intensity: 4", "  intensity: 9")).run()
+    assert "line 16: voice.intensity:" in unescape("\n".join(e.value for e in at.error))
+    assert at.button(key=f"save-persona-{CARD}").disabled
 
 
 def test_preview_chat_against_the_edited_card(make_page, studio_env) -> None:

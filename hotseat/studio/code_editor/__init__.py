@@ -11,7 +11,7 @@ page then shows the plain text box.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,14 @@ def request_goto(key: str, line: int) -> None:
     st.session_state[goto_key(key)] = {"line": int(line), "seq": int(last["seq"]) + 1}
 
 
+def current_text(key: str) -> str | None:
+    """What the editor `key` last sent (None before it sent anything): read before the
+    editor is drawn, so the page can check the text and mark its lines in the same run."""
+    state = st.session_state.get(key)
+    value = state.get("text") if isinstance(state, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
 def code_editor(
     key: str,
     text: str,
@@ -59,8 +67,9 @@ def code_editor(
     error_lines: list[int],
     height: int = 420,
 ) -> str | None:
-    """The editor's current text (`text`, the file's, until the trainer types), or None
-    when the component cannot be made here (then draw the plain text box instead)."""
+    """The editor's current text (`text` until the trainer types), or None when the
+    component cannot be made here (then draw the plain text box instead). `text` is what
+    the editor shows when it is first drawn: pass `current_text(key)` when there is one."""
     try:
         mount = _mount()
         result = mount(
