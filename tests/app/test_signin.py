@@ -22,6 +22,8 @@ PASSWORDS = {"Alice": "alice-password", "Bob": "bob-password", "Tina": "tina-pas
 @pytest.fixture
 def signin_env(app_env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.setenv("HOTSEAT_AUTH", "password")
+    # The studio's preview databases go here, not into a folder other checkouts share.
+    monkeypatch.setenv("HOTSEAT_STUDIO_RUNS", str(tmp_path / "runs"))
     app_env.responder = lambda body: "Fine. What happens next?"
     with Store(f"sqlite:///{tmp_path / 'app.db'}") as store:
         for name, secret in PASSWORDS.items():
