@@ -128,6 +128,20 @@ def test_wheel_ships_every_persona_and_prompt_file(wheel: Path) -> None:
     assert {"hotseat/data/models.toml", "evaluators/data/patterns.yaml"} <= names
 
 
+def test_wheel_ships_every_data_file_of_the_packages(wheel: Path) -> None:
+    """Files next to the code (price tables, grader data, the studio editor's JS and CSS)
+    need a line in [tool.setuptools.package-data], or the installed app lacks them."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    data = {
+        str(p.relative_to(ROOT))
+        for folder in ("hotseat", "evaluators")
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    }
+    assert "hotseat/studio/code_editor/editor.js" in data
+    assert data - names == set()
+
+
 def test_installed_wheel_lists_personas_outside_the_checkout(
     installed: Path, tmp_path: Path
 ) -> None:

@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"  grouped by {summary['grouped_by']}: {', '.join(summary['groups'])}", file=sys.stderr
         )
+    for persona, named in summary.get("persona_versions", {}).items():
+        print(f"  {persona}: persona version {', '.join(named)}", file=sys.stderr)
     for check in summary.get("realism", []):
         word = {True: "pass", False: "FAIL", None: "n/a"}[check["passed"]]
         print(f"  {check['check']}: {word} - {check['detail']}", file=sys.stderr)

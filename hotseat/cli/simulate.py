@@ -21,6 +21,8 @@ from hotseat.errors import InputError
 from hotseat.personas import DIFFICULTIES
 from hotseat.settings import load_settings
 from hotseat.simulate import ConversationRecord, SimPlan, run_simulation
+from hotseat.store import SessionRecord, StoreError
+from hotseat.store.lineage import Lineage, open_versions, unnamed_id
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -104,10 +106,14 @@ def run(args: argparse.Namespace) -> int:
     def evaluator() -> Evaluator:
         return make_evaluator(args.evaluator, settings)
 
+    versions: dict[str, set[str]] = {}
     with ExitStack() as stack:
         bar = _progress(stack)
+        version_of = _namer(stack, settings.db_url, plan.personas_dir)
 
         def done(record: ConversationRecord | None, error: dict[str, Any] | None) -> None:
+            if record is not None and record.persona_version:
+                versions.setdefault(record.persona, set()).add(record.persona_version)
             if error is not None:
                 print(
                     f"hotseat simulate: {error['persona']}/{error['bot']}/seed "
@@ -119,15 +125,44 @@ def run(args: argparse.Namespace) -> int:
                 if record is not None:
                     bar.set_postfix_str(f"{record.bot}: {record.end_state}")
 
-        summary = run_simulation(plan, args.out, settings, evaluator, on_done=done)
+        summary = run_simulation(
+            plan, args.out, settings, evaluator, on_done=done, version_of=version_of
+        )
     print(
         f"hotseat simulate: {summary.finished} finished, {summary.skipped} already done, "
         f"{summary.failed} failed (of {summary.planned}) -> {args.out}",
         file=sys.stderr,
     )
+    if versions:
+        named = ", ".join(f"{p} {' / '.join(sorted(v))}" for p, v in sorted(versions.items()))
+        print(f"hotseat simulate: persona versions: {named}", file=sys.stderr)
     if summary.failed:
         print("hotseat simulate: rerun the same command to retry the failed ones.", file=sys.stderr)
     return 1 if summary.failed else 0
+
+
+def _namer(stack: ExitStack, db_url: str, personas_dir: Path):  # -> Callable | None
+    """How each conversation's card version is named: the studio's id (v2) from the app's
+    database, or the short hash and "unnamed" where nobody named it. An unreachable
+    database is not worth failing the run for: the versions go unnamed, and it says so."""
+    try:
+        store = open_versions(db_url)
+    except StoreError as exc:
+        print(
+            f"hotseat simulate: cannot read the named versions ({exc}); "
+            "the report will not name the persona versions.",
+            file=sys.stderr,
+        )
+        return None
+    if store is None:
+        return lambda session: unnamed_id(session.persona_hash)
+    stack.enter_context(store)
+    lineage = Lineage(store, personas_dir)
+
+    def name(session: SessionRecord) -> str:
+        return lineage.card_id(session)
+
+    return name
 
 
 def _progress(stack: ExitStack):  # -> tqdm | None

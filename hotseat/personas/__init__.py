@@ -11,6 +11,7 @@ from hotseat.personas.catalog import (
     load_catalog,
     load_overlay,
     validate_path,
+    write_card_dir,
 )
 from hotseat.personas.overlay import DIFFICULTIES, Overlay, apply_overlay
 from hotseat.personas.problems import CardInvalid, CardProblem
@@ -33,4 +34,5 @@ __all__ = [
     "load_catalog",
     "load_overlay",
     "validate_path",
+    "write_card_dir",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -79,6 +80,17 @@ def card_files(personas_dir: Path) -> list[Path]:
 
 def overlay_files(personas_dir: Path) -> list[Path]:
     return sorted(p for p in (Path(personas_dir) / OVERLAY_DIR).glob("*.yaml") if p.is_file())
+
+
+def write_card_dir(folder: Path, card_id: str, text: str, personas_dir: Path) -> Path:
+    """A personas folder holding this one card text and the overlays of `personas_dir`:
+    what `get_card` and an engine can load, to check or try a card that is not on disk."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / OVERLAY_DIR).mkdir(exist_ok=True)
+    for overlay in overlay_files(personas_dir):
+        shutil.copyfile(overlay, folder / OVERLAY_DIR / overlay.name)
+    (folder / f"{card_id}.yaml").write_text(text, encoding="utf-8")
+    return folder
 
 
 @dataclass

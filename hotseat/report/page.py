@@ -144,12 +144,28 @@ def _difficulty(summary: dict[str, Any]) -> list[str]:
     ]
 
 
+def _versions(versions: dict[str, dict[str, int]]) -> list[str]:
+    """Which named version of each card the conversations ran on (the studio's v1, v2 ...)."""
+    if not versions:
+        return []
+    rows = [
+        f'<tr><td class="l">{escape(persona)}</td>'
+        f'<td class="l" data-metric="version/{escape(persona)}">'
+        f"{escape(', '.join(named))}</td>"
+        + _cell(f"version/{persona}/n", str(sum(named.values())))
+        + "</tr>"
+        for persona, named in versions.items()
+    ]
+    return ["<h2>Persona versions</h2>", _table(["persona", "version", "n"], rows)]
+
+
 def simulate_page(summary: dict[str, Any], examples: dict[str, dict[str, Any]]) -> str:
     es = summary["end_states"]
     body = [
         f"<p>{summary['conversations']} conversations; "
         f"{summary['unresolved_errors']} failed conversations still to rerun.</p>"
     ]
+    body += _versions(summary.get("persona_versions") or {})
     body.append("<h2>Realism checks</h2>")
     rows = []
     for c in summary["realism"]:

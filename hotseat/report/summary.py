@@ -222,6 +222,16 @@ def _realism(
     return checks
 
 
+def persona_versions(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per persona, the card versions the conversations ran on (v2, or a short hash and
+    "unnamed") and how many ran on each; runs that did not name versions give none."""
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        if r.get("persona_version"):
+            out[r["persona"]][r["persona_version"]] += 1
+    return {p: dict(sorted(c.items())) for p, c in sorted(out.items())}
+
+
 def summarise(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[str, Any]:
     by_bot: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_cell: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
@@ -243,6 +253,7 @@ def summarise(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[
         "kind": "simulate",
         "conversations": len(rows),
         "unresolved_errors": len(open_errors),
+        "persona_versions": persona_versions(rows),
         "end_states": {
             "overall": _end_rates(rows),
             "by_bot": {b: _end_rates(rs) for b, rs in sorted(by_bot.items())},

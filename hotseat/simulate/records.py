@@ -66,6 +66,11 @@ class ConversationRecord(JobKey):
     customer_model: str
     session_id: str
     persona_hash: str
+    persona_version: str = Field(
+        default="",
+        description="the card's named version id (v2), or its short hash and 'unnamed'; "
+        "empty when the run was not asked to name versions",
+    )
     elapsed_s: float
 
 

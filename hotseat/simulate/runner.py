@@ -24,7 +24,7 @@ from hotseat.runner import run_bounded
 from hotseat.settings import Settings
 from hotseat.simulate.conversation import run_conversation
 from hotseat.simulate.records import ConversationRecord, JobKey, ResultFiles
-from hotseat.store import Store
+from hotseat.store import SessionRecord, Store
 
 DB_FILE = "simulate.db"
 
@@ -100,8 +100,12 @@ def run_simulation(
     settings: Settings,
     make_evaluator: Callable[[], Evaluator],
     on_done: Callable[[ConversationRecord | None, dict[str, Any] | None], None] | None = None,
+    version_of: Callable[[SessionRecord], str] | None = None,
 ) -> SimSummary:
-    """Run every unfinished conversation of `plan`; results land in `out_dir`."""
+    """Run every unfinished conversation of `plan`; results land in `out_dir`.
+
+    `version_of` names the card version a session ran with (hotseat.store.lineage); each
+    record keeps it as `persona_version`."""
     plan = check_plan(plan)
     files = ResultFiles(out_dir)
     # A resumed run must mean the same thing: same bots, grader, provider and model.
@@ -139,6 +143,9 @@ def run_simulation(
 
         for key, result in run_bounded(one, todo, plan.concurrency, ordered=False, name="simulate"):
             if isinstance(result, ConversationRecord):
+                if version_of is not None:
+                    named = version_of(store.get_session(result.session_id))
+                    result = result.model_copy(update={"persona_version": named})
                 files.add_result(result)
                 summary.finished += 1
                 if on_done:

@@ -2,7 +2,7 @@
 
 This module only stores. What may be saved (validation) and what publishing writes to
 disk live in hotseat.studio.versions; which version a session ran with in
-hotseat.studio.lineage. The text is kept once in `blobs`, like every other version.
+hotseat.store.lineage. The text is kept once in `blobs`, like every other version.
 """
 
 from __future__ import annotations

@@ -7,26 +7,15 @@ difficulty is checked, not only the card as written.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from hotseat.personas import CardInvalid, get_card, validate_path
-from hotseat.personas.catalog import OVERLAY_DIR, overlay_files
+from hotseat.personas import CardInvalid, get_card, validate_path, write_card_dir
+from hotseat.personas.catalog import overlay_files
 from hotseat.personas.problems import field_path
 from hotseat.studio.problems import Problem
-
-
-def write_card_dir(folder: Path, card_id: str, text: str, personas_dir: Path) -> Path:
-    """A personas folder holding this one card and the overlays: what an engine can load."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / OVERLAY_DIR).mkdir(exist_ok=True)
-    for overlay in overlay_files(personas_dir):
-        shutil.copyfile(overlay, folder / OVERLAY_DIR / overlay.name)
-    (folder / f"{card_id}.yaml").write_text(text, encoding="utf-8")
-    return folder
 
 
 def card_problems(card_id: str, text: str, personas_dir: Path) -> list[Problem]:

@@ -18,8 +18,8 @@ from urllib.parse import urlencode
 from evaluators.grade import Grade
 from hotseat import analytics
 from hotseat.store import Store
+from hotseat.store.lineage import Lineage
 from hotseat.studio import config
-from hotseat.studio.lineage import Lineage
 from hotseat.ui.format import percent
 
 AXES = ("empathy", "empowerment")
@@ -65,9 +65,8 @@ def session_rows(store: Store, personas_dir: Path | None = None) -> list[dict[st
                 "outcome": rec.end_state or "in progress",
                 **analytics.session_figures([Grade.model_validate(g) for g in grades]),
                 "anti_patterns": dict(sorted(anti.items())),
-                # The studio's id of the card version ("v3"): the same id the studio
-                # lists, worked out from the session's effective-card hash.
-                "persona_version": lineage.card_label(rec),
+                # The card version's one id ("v3"), as the studio and Debrief show it.
+                "persona_version": lineage.card_id(rec),
                 "session": rec.id,
                 "branch_of": rec.parent_session_id or "",
             }

@@ -18,7 +18,7 @@ from hotseat.engine import Engine
 from hotseat.errors import HotseatError
 from hotseat.settings import Settings
 from hotseat.store import Store
-from hotseat.studio import config, realism
+from hotseat.studio import code_editor, config, realism
 from hotseat.studio.lineage import usage_rows
 from hotseat.studio.preview import PREVIEW_TRAINEE, preview_engine
 from hotseat.studio.problems import Problem, excerpt
@@ -67,12 +67,59 @@ def show_problems(problems: list[Problem], text: str | None = None) -> None:
             st.code(shown, language=None)
 
 
-def edit(store: Store, doc: Doc, author: str) -> str:
-    """The text area with live validation, "Save draft" and "Publish"; returns the text."""
+PLAIN_EDITOR = "studio_plain_editor"  # session key: the plain text box instead of the editor
+
+
+def show_problem_links(key: str, problems: list[Problem]) -> None:
+    """The problems as links: a click puts the editor's caret on that line."""
+    with st.container(border=True, key=f"problems-{key}"):
+        st.error("Not valid, so it cannot be saved. Click a problem to go to its line.")
+        for i, p in enumerate(problems):
+            st.button(
+                escape_markdown(str(p)),
+                key=f"{key}-problem-{i}",
+                type="tertiary",
+                icon=":material/arrow_forward:",
+                on_click=code_editor.request_goto,
+                args=(key, p.line),
+            )
+
+
+def _text(doc: Doc) -> tuple[str, list[Problem], bool]:
+    """The text being edited, its problems, and whether it came from the code editor (else
+    the plain text box: chosen by the trainer, or the editor could not load)."""
+    plain = st.toggle(
+        "Plain text box",
+        key=PLAIN_EDITOR,
+        help="Use the browser's plain text box: no line numbers or highlighting; "
+        "the text is checked when you press Ctrl+Enter or leave the box.",
+    )
+    if not plain:
+        key = f"code-{slug(doc)}"
+        sent = code_editor.current_text(key)
+        text = doc.read() if sent is None else sent
+        problems = doc.problems(text)  # checked before drawing: the editor marks the lines
+        shown = code_editor.code_editor(
+            key,
+            text,
+            label=doc.path.name,
+            language=code_editor.language_of(doc.path.name),
+            error_lines=[p.line for p in problems],
+        )
+        if shown is not None:
+            return shown, problems if shown == text else doc.problems(shown), True
+        st.caption("The code editor could not load here; this is the plain text box.")
     key = f"text-{slug(doc)}"
     text = st.text_area(f"{doc.path.name}", value=doc.read(), key=key, height=420)
-    problems = doc.problems(text)
-    if problems:
+    return text, doc.problems(text), False
+
+
+def edit(store: Store, doc: Doc, author: str) -> str:
+    """The editor with live validation, "Save draft" and "Publish"; returns the text."""
+    text, problems, coded = _text(doc)
+    if coded and problems:
+        show_problem_links(f"code-{slug(doc)}", problems)
+    elif problems:
         show_problems(problems, text)
     else:
         st.success("Valid.")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from hotseat import paths
 from hotseat.engine import Engine
+from hotseat.personas import write_card_dir
 from hotseat.settings import Settings
 from hotseat.store import Store
-from hotseat.studio.cards import write_card_dir
 from hotseat.studio.prompt_files import write_prompt_dir
 from hotseat.studio.trial import trial_digest
 

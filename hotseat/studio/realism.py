@@ -16,10 +16,11 @@ from typing import Any
 from evaluators.grade import Evaluator
 from hotseat import paths
 from hotseat.errors import InputError
+from hotseat.personas import write_card_dir
 from hotseat.report import REPORT_HTML, SUMMARY_JSON, build_report
 from hotseat.settings import Settings
 from hotseat.simulate import SimPlan, run_simulation
-from hotseat.studio.cards import card_problems, write_card_dir
+from hotseat.studio.cards import card_problems
 from hotseat.studio.prompt_files import prompt_problems, write_prompt_dir
 from hotseat.studio.trial import trial_digest
 from hotseat.ui.format import percent

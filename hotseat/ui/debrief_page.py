@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hotseat.engine import SessionView, TurnView
+from hotseat.engine import Engine, SessionView, TurnView
+from hotseat.store.lineage import card_version_id
 from hotseat.ui import charts, widgets
 from hotseat.ui.debrief import build, mood_rows, score_rows
 from hotseat.ui.export import transcript_json, transcript_markdown
@@ -19,9 +20,16 @@ def _reply(title: str, t: TurnView | None) -> None:
     st.caption(plain_markdown(t.grade.reason))
 
 
-def draw(view: SessionView) -> None:
+def version_caption(engine: Engine, view: SessionView) -> str:
+    """Which named version of the persona card the trainee practised on."""
+    session = engine.store.get_session(view.session_id)
+    return f"Persona version {card_version_id(engine.store, session, engine.personas_dir)}"
+
+
+def draw(engine: Engine, view: SessionView) -> None:
     st.title("📋 Debrief")
     widgets.header(view)
+    st.caption(version_caption(engine, view))
     widgets.end_state(view)
     if view.awaiting != "nobody":
         st.info("This call is still running; the debrief covers the replies so far.")

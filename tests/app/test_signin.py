@@ -22,6 +22,8 @@ PASSWORDS = {"Alice": "alice-password", "Bob": "bob-password", "Tina": "tina-pas
 @pytest.fixture
 def signin_env(app_env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.setenv("HOTSEAT_AUTH", "password")
+    # The studio's preview databases go here, not into a folder other checkouts share.
+    monkeypatch.setenv("HOTSEAT_STUDIO_RUNS", str(tmp_path / "runs"))
     app_env.responder = lambda body: "Fine. What happens next?"
     with Store(f"sqlite:///{tmp_path / 'app.db'}") as store:
         for name, secret in PASSWORDS.items():
@@ -135,7 +137,8 @@ def test_trainer_pages_need_the_trainer_role(make_app, signin_env) -> None:
     assert "for trainers" in all_text(bob) and len(bob.dataframe) == 0
     tina = signed_in(make_app, "Tina")
     go(tina, "pages/4_Trainer_studio.py")
-    assert not tina.exception and len(tina.text_area) >= 1  # the editor, no shared password
+    assert not tina.exception  # the editor, no shared password:
+    assert tina.session_state["code-persona-card-fraud"]["text"].startswith("# ")
 
 
 def test_an_invite_link_sets_a_password_once(make_app, signin_env, tmp_path) -> None:

@@ -466,3 +466,51 @@ def test_repeated_list_options_keep_every_value() -> None:
     )
     assert args.persona == ["card-fraud", "double-charge"]
     assert args.bot == ["dismissive", "ideal", "transfer"]
+
+
+def test_runs_and_reports_name_the_persona_version(customer, monkeypatch, tmp_path, capsys) -> None:
+    """The studio's id of the card each conversation ran on: in the records, the simulate
+    output and the report; a card nobody named shows its short hash and "unnamed"."""
+    import shutil
+
+    from hotseat.store import Store
+    from hotseat.store.lineage import unnamed_id
+    from hotseat.studio.versions import Doc, save_new_version
+
+    _env(monkeypatch, customer)
+    personas = tmp_path / "personas"
+    shutil.copytree(ROOT / "personas", personas)
+    monkeypatch.setenv("HOTSEAT_PERSONAS_DIR", str(personas))
+    app_db = tmp_path / "app.db"
+    monkeypatch.setenv("HOTSEAT_DB_URL", f"sqlite:///{app_db}")
+    argv = ["simulate", "--persona", "double-charge", "internet-outage", "--bot", "ideal"]
+    argv += ["--seeds", "1", "--turns", "2", "--lexical", "--out"]
+
+    assert main([*argv, str(tmp_path / "before")]) == 0
+    assert not app_db.exists()  # no database yet: nothing named, and reading made none
+    before = {r["persona"]: r for r in _rows(tmp_path / "before")}
+    for r in before.values():
+        assert r["persona_version"] == unnamed_id(r["persona_hash"])
+
+    with Store(f"sqlite:///{app_db}") as store:
+        doc = Doc("persona", "double-charge", personas)
+        edited = doc.read().replace("  intensity: 4", "  intensity: 5")
+        assert save_new_version(store, doc, edited, "Tina", "angrier").version.id == "v2"
+    capsys.readouterr()
+    assert main([*argv, str(tmp_path / "after")]) == 0
+    after = {r["persona"]: r for r in _rows(tmp_path / "after")}
+    assert after["double-charge"]["persona_version"] == "v2"
+    outage = after["internet-outage"]
+    assert outage["persona_version"] == unnamed_id(outage["persona_hash"])
+    said = capsys.readouterr().err
+    assert (
+        f"persona versions: double-charge v2, internet-outage {unnamed_id(outage['persona_hash'])}"
+        in said
+    )
+
+    assert main(["report", str(tmp_path / "after")]) == 0
+    summary = json.loads((tmp_path / "after" / "summary.json").read_text())
+    assert summary["persona_versions"]["double-charge"] == {"v2": 1}
+    html = (tmp_path / "after" / "report.html").read_text()
+    assert '<td class="l" data-metric="version/double-charge">v2</td>' in html
+    assert "double-charge: persona version v2" in capsys.readouterr().err

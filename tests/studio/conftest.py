@@ -6,6 +6,7 @@ every test points them at copies: the repository's cards are never written.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from hotseat.store import Store
 from hotseat.studio.auth import SIGNED_IN
-from tests.app.conftest import ROOT, TIMEOUT, app_env  # noqa: F401  (fixture re-export)
+from tests.app.conftest import ROOT, TIMEOUT, app_env, unescape  # noqa: F401  (fixture re-export)
 from tests.fakes.openai_server import FakeOpenAIServer
 
 PASSWORD = "correct horse battery staple"
@@ -80,3 +81,24 @@ def page_text(at: AppTest) -> str:
         for e in getattr(at, kind)
     ]
     return "\n".join(str(p) for p in parts)
+
+
+def editor_data(at: AppTest, key: str) -> dict[str, Any]:
+    """What the page sent the code editor `key` on the last run (text, marks, go-to)."""
+    for e in at.main:
+        if getattr(e.proto, "component_name", "") == "hotseat_code_editor" and key in e.proto.id:
+            return json.loads(e.proto.json)
+    raise AssertionError(f"no code editor {key} on the page")
+
+
+def type_into(at: AppTest, key: str, text: str) -> AppTest:
+    """Type `text` into the studio's code editor `key` (its state, as the browser sends it
+    after a pause) and run the page."""
+    at.session_state[key] = {"text": text}
+    return at.run()
+
+
+def shown_problems(at: AppTest) -> str:
+    """The problems a trainer reads: error boxes, and the code editor's problem links."""
+    links = [b.label for b in at.button if b.key and "-problem-" in b.key]
+    return unescape("\n".join([*(e.value for e in at.error), *links]))

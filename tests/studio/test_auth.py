@@ -38,7 +38,7 @@ def test_wrong_password_is_refused(make_page, page: str) -> None:
 def test_right_password_unlocks_the_studio(make_page) -> None:
     at = _submit(make_page("pages/4_Trainer_studio.py").run(), PASSWORD)
     assert not at.exception and not at.error
-    assert at.text_area(key="text-persona-card-fraud").value  # first card, editor shown
+    assert at.session_state["code-persona-card-fraud"]["text"]  # first card, editor shown
     assert "studio_password" not in at.session_state  # the typed password is not kept
 
 

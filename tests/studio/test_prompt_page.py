@@ -9,7 +9,7 @@ from pathlib import Path
 from hotseat.store import Store
 from hotseat.studio import realism
 from hotseat.studio.versions import Doc, history
-from tests.app.conftest import unescape
+from tests.studio.conftest import shown_problems, type_into
 from tests.studio.test_studio_page import report_in_page
 
 CARD = "double-charge"
@@ -37,8 +37,8 @@ def test_invalid_yaml_prompt_edit_keeps_the_previous_version(
     original = path.read_text(encoding="utf-8")
     saved = original + "\n# tuned in the studio\n"
     at = _open(make_page, name)
-    editor = f"text-prompt-{name}"
-    at.text_area(key=editor).input(saved).run()
+    editor = f"code-prompt-{name}"
+    type_into(at, editor, saved)
     at.button(key=f"save-prompt-{name}").click().run()
     at.button(key=f"publish-prompt-{name}").click().run()
     assert any("Published v2" in s.value for s in at.success)
@@ -46,9 +46,9 @@ def test_invalid_yaml_prompt_edit_keeps_the_previous_version(
         "nothing_fired: nothing in particular", "nothing_fired: nothing: in particular"
     )
     line = broken[: broken.find("nothing_fired:")].count("\n") + 1
-    at.text_area(key=editor).input(broken).run()
+    type_into(at, editor, broken)
     assert not at.exception
-    errors = unescape("\n".join(e.value for e in at.error))
+    errors = shown_problems(at)
     assert f"line {line}: (yaml): not valid YAML" in errors
     assert at.button(key=f"save-prompt-{name}").disabled
     assert path.read_text(encoding="utf-8") == saved
@@ -62,8 +62,8 @@ def test_judge_template_is_editable_and_keeps_its_placeholders(make_page, studio
     path = studio_env["prompts"] / name
     before = path.read_text(encoding="utf-8")
     at = _open(make_page, name)
-    at.text_area(key=f"text-prompt-{name}").input(before.replace("$reply", "the reply")).run()
-    errors = unescape("\n".join(e.value for e in at.error))
+    type_into(at, f"code-prompt-{name}", before.replace("$reply", "the reply"))
+    errors = shown_problems(at)
     assert "$reply: placeholder missing" in errors
     assert at.button(key=f"save-prompt-{name}").disabled
     assert path.read_text(encoding="utf-8") == before
@@ -75,7 +75,7 @@ def test_preview_chat_uses_the_edited_customer_prompt(make_page, studio_env, app
     published = (studio_env["prompts"] / name).read_text(encoding="utf-8")
     at = _open(make_page, name)
     at.selectbox(key="studio_trial_card").select(CARD).run()
-    at.text_area(key=f"text-prompt-{name}").input(published + MARKER + "\n").run()
+    type_into(at, f"code-prompt-{name}", published + MARKER + "\n")
     app_env.reset()
     at.chat_input(key=f"preview-reply-prompt-{name}").set_value(
         "I can hear how stressful this is. I will refund the duplicate charge now."
@@ -93,7 +93,7 @@ def test_realism_check_runs_the_edited_customer_prompt(make_page, studio_env, ap
     at = _open(make_page, name)
     at.selectbox(key="studio_trial_card").select(CARD).run()
     edited = published + MARKER + "\n"
-    at.text_area(key=f"text-prompt-{name}").input(edited).run()
+    type_into(at, f"code-prompt-{name}", edited)
     app_env.reset()
     at.button(key=f"realism-run-prompt-{name}").click().run()
     assert not at.exception and not at.error

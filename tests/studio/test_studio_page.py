@@ -6,13 +6,15 @@ import base64
 
 from hotseat.store import Store
 from hotseat.studio import realism
+from hotseat.studio.editor import PLAIN_EDITOR
 from hotseat.studio.versions import Doc, history
 from hotseat.ui import waiting
 from tests.app.conftest import unescape
-from tests.studio.conftest import page_text
+from tests.studio.conftest import editor_data, page_text, shown_problems, type_into
 
 CARD = "double-charge"
-EDITOR = f"text-persona-{CARD}"
+EDITOR = f"code-persona-{CARD}"  # the code editor
+PLAIN = f"text-persona-{CARD}"  # the plain text box
 
 
 def _open(make_page):
@@ -23,14 +25,17 @@ def _open(make_page):
     return at
 
 
-def test_invalid_edit_shows_line_and_keeps_the_file(make_page, studio_env, tmp_path) -> None:
+def test_invalid_edit_in_the_plain_box_shows_line_and_keeps_the_file(
+    make_page, studio_env, tmp_path
+) -> None:
     path = studio_env["personas"] / f"{CARD}.yaml"
     before = path.read_text(encoding="utf-8")
     at = _open(make_page)
-    at.text_area(key=EDITOR).input(before.replace("  intensity: 4", "  intensity: 9")).run()
+    at.toggle(key=PLAIN_EDITOR).set_value(True).run()  # the fallback: a plain text box
+    at.text_area(key=PLAIN).input(before.replace("  intensity: 4", "  intensity: 9")).run()
     errors = unescape("\n".join(e.value for e in at.error))
     assert "line 16: voice.intensity:" in errors
-    # The editor has no line numbers: the error shows its line, numbered and marked.
+    # The plain box has no line numbers: the error shows its line, numbered and marked.
     shown = [c.value for c in at.code if c.value.startswith(" ") or c.value.startswith(">")]
     assert any("> 16 |   intensity: 9" in c for c in shown)
     assert at.button(key=f"save-persona-{CARD}").disabled
@@ -44,7 +49,7 @@ def test_valid_edit_saves_a_new_version_and_keeps_the_old(make_page, studio_env,
     before = path.read_text(encoding="utf-8")
     after = before.replace("  intensity: 4", "  intensity: 5")
     at = _open(make_page)
-    at.text_area(key=EDITOR).input(after).run()
+    type_into(at, EDITOR, after)
     assert any(s.value == "Valid." for s in at.success)
     at.text_input(key=f"note-persona-{CARD}").input("calmer voice")
     at.button(key=f"save-persona-{CARD}").click().run()
@@ -68,10 +73,52 @@ def test_valid_edit_saves_a_new_version_and_keeps_the_old(make_page, studio_env,
     assert "-  intensity: 4" in diff and "+  intensity: 5" in diff
 
 
+def test_invalid_edit_in_the_code_editor_marks_and_links_its_line(make_page, studio_env) -> None:
+    path = studio_env["personas"] / f"{CARD}.yaml"
+    before = path.read_text(encoding="utf-8")
+    at = _open(make_page)
+    assert not at.toggle(key=PLAIN_EDITOR).value and len(at.text_area) == 0
+    type_into(at, EDITOR, before.replace("  intensity: 4", "  intensity: 9"))
+    assert not at.exception
+    assert editor_data(at, EDITOR)["errors"] == [16]  # marked in the gutter, same run
+    link = at.button(key=f"{EDITOR}-problem-0")
+    assert unescape(link.label).startswith("line 16: voice.intensity:")
+    assert at.button(key=f"save-persona-{CARD}").disabled
+    assert editor_data(at, EDITOR)["goto"] is None
+    link.click().run()
+    assert editor_data(at, EDITOR)["goto"] == {"line": 16, "seq": 1}
+    at.button(key=f"{EDITOR}-problem-0").click().run()  # again: a new request, same line
+    assert editor_data(at, EDITOR)["goto"] == {"line": 16, "seq": 2}
+    type_into(at, EDITOR, before)
+    assert any(s.value == "Valid." for s in at.success)
+    assert not at.button(key=f"save-persona-{CARD}").disabled
+    assert editor_data(at, EDITOR)["errors"] == []
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_the_plain_box_stands_in_when_the_editor_cannot_load(
+    make_page, studio_env, monkeypatch
+) -> None:
+    from streamlit.errors import StreamlitAPIException
+
+    from hotseat.studio import code_editor
+
+    def broken():
+        raise StreamlitAPIException("no custom components here")
+
+    monkeypatch.setattr(code_editor, "_mount", broken)
+    at = _open(make_page)
+    assert "could not load" in page_text(at)
+    before = at.text_area(key=PLAIN).value
+    at.text_area(key=PLAIN).input(before.replace("  intensity: 4", "  intensity: 9")).run()
+    assert "line 16: voice.intensity:" in unescape("\n".join(e.value for e in at.error))
+    assert at.button(key=f"save-persona-{CARD}").disabled
+
+
 def test_preview_chat_against_the_edited_card(make_page, studio_env) -> None:
     at = _open(make_page)
-    text = at.text_area(key=EDITOR).value
-    at.text_area(key=EDITOR).input(text.replace("Dana Whitfield", "Dana Preview")).run()
+    text = at.session_state[EDITOR]["text"]
+    type_into(at, EDITOR, text.replace("Dana Whitfield", "Dana Preview"))
     at.chat_input(key=f"preview-reply-persona-{CARD}").set_value(
         "I can hear how stressful this is. I will refund the duplicate charge now."
     ).run()
@@ -123,14 +170,14 @@ def test_invalid_yaml_card_edit_keeps_the_previous_version(make_page, studio_env
     original = path.read_text(encoding="utf-8")
     saved = original.replace("  intensity: 4", "  intensity: 5")
     at = _open(make_page)
-    at.text_area(key=EDITOR).input(saved).run()
+    type_into(at, EDITOR, saved)
     at.button(key=f"save-persona-{CARD}").click().run()
     at.button(key=f"publish-persona-{CARD}").click().run()
     assert any("Published v2" in s.value for s in at.success)
     broken = saved.replace("archetype: angry", "archetype: angry: oops")
-    at.text_area(key=EDITOR).input(broken).run()
+    type_into(at, EDITOR, broken)
     assert not at.exception
-    errors = unescape("\n".join(e.value for e in at.error))
+    errors = shown_problems(at)
     assert "line 5: (yaml): not valid YAML" in errors
     assert at.button(key=f"save-persona-{CARD}").disabled
     assert path.read_text(encoding="utf-8") == saved
