@@ -6,7 +6,8 @@ from hotseat.ui import debrief_page, exam, signin, widgets
 from hotseat.ui.factory import get_engine
 
 st.set_page_config(page_title="Hotseat · Debrief", page_icon="📋")
-view = widgets.session_from_url(get_engine(), signin.viewer())
+engine = get_engine()
+view = widgets.session_from_url(engine, signin.viewer())
 if view is None:
     st.info("Open a debrief from a finished conversation (the link carries the session).")
     st.stop()
@@ -15,4 +16,4 @@ if exam.hides_grades(view):
     widgets.header(view)
     st.info("Exam mode: the debrief opens when the call ends (it shows grades).")
     st.stop()
-debrief_page.draw(view)
+debrief_page.draw(view, engine.store)

@@ -5,11 +5,29 @@ from __future__ import annotations
 
 import re
 
-_UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def _number_words(n: int) -> str:
@@ -21,8 +39,29 @@ def _number_words(n: int) -> str:
     return str(n)
 
 
+# Contractions are spelling, not errors: "I'm" for "I am" is the same words heard.
+_CONTRACTIONS = {
+    "i'm": "i am",
+    "you're": "you are",
+    "we're": "we are",
+    "it's": "it is",
+    "that's": "that is",
+    "i'll": "i will",
+    "we'll": "we will",
+    "you'll": "you will",
+    "i've": "i have",
+    "don't": "do not",
+    "can't": "can not",
+    "cannot": "can not",
+    "won't": "will not",
+    "here's": "here is",
+}
+
+
 def normalise(text: str) -> list[str]:
     text = text.lower().replace("’", "'")
+    for short, long in _CONTRACTIONS.items():
+        text = re.sub(rf"\b{short}\b", long, text)
     text = re.sub(r"\$(\d+)", r"\1 dollars", text)
     text = re.sub(r"(\d+):00", r"\1 o'clock", text)
     text = re.sub(r"\d+", lambda m: _number_words(int(m.group())), text)
