@@ -141,8 +141,6 @@ def count_fillers(text: str) -> dict[str, int]:
 def assess(transcript: Transcript) -> Delivery:
     t = thresholds()
     words = transcript.words
-    span = words[-1].end - words[0].start if words else 0.0
-    wpm = len(words) / (span / 60) if span >= MIN_SPAN_S else None
     pauses = [
         Pause(
             after=a.text.strip(",.!?;:"),
@@ -153,6 +151,9 @@ def assess(transcript: Transcript) -> Delivery:
         for a, b in zip(words, words[1:], strict=False)
         if b.start - a.end >= t.pause_seconds
     ]
+    # Pace is over the time spent speaking: silences are judged as pauses, not as slowness.
+    span = words[-1].end - words[0].start - sum(p.seconds for p in pauses) if words else 0.0
+    wpm = len(words) / (span / 60) if span >= MIN_SPAN_S else None
     fillers = count_fillers(transcript.text)
     return Delivery(
         duration=round(transcript.duration, 2),
