@@ -30,6 +30,7 @@ HEARD = "voice_heard"  # session id -> {"audio": hash, "heard": text, "delivery"
 SPOKEN = "voice_spoken"  # (session id, turn index) -> audio bytes already made
 PLAYED = "voice_played"  # (session id, turn index) of lines already played aloud
 TRANSCRIBING = "Transcribing your reply…"
+VOICING = "The customer is speaking…"
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,10 +51,12 @@ def controls(engine: Engine, view: SessionView) -> voice_store.VoicePrefs:
     """The sidebar switches; their state is the trainee's, kept in the store."""
     saved = voice_store.get_prefs(engine.store, view.trainee_name)
     key = _prefs_key(view)
-    on = st.toggle("🎙️ Practise by voice", value=saved.voice_on, key=f"{key}::on")
+    on = st.toggle(":material/mic: Practise by voice", value=saved.voice_on, key=f"{key}::on")
     muted = saved.muted
     if on:
-        muted = st.toggle("🔇 Mute the customer", value=saved.muted, key=f"{key}::muted")
+        muted = st.toggle(
+            ":material/volume_off: Mute the customer", value=saved.muted, key=f"{key}::muted"
+        )
     prefs = voice_store.VoicePrefs(voice_on=on, muted=muted)
     if prefs != saved:
         voice_store.set_prefs(engine.store, view.trainee_name, prefs)
@@ -121,12 +124,13 @@ def speak_last_line(settings: Settings, view: SessionView) -> None:
     played: set[tuple[str, int]] = st.session_state.setdefault(PLAYED, set())
     if key not in spoken:
         try:
-            line = _speaker(settings_key(settings)).speak(last.text, voice_style(view.mood))
+            with st.spinner(VOICING, show_time=True):  # OpenAI's voice can take seconds
+                line = _speaker(settings_key(settings)).speak(last.text, voice_style(view.mood))
         except HotseatError as exc:
             st.warning(error_text(exc, "The customer's line could not be spoken: "))
             return
         spoken.clear()  # only the newest line is kept: audio is large
         spoken[key] = line.audio
-    st.caption(f"🔊 {plain_markdown(view.persona.name)}")
+    st.caption(f":material/volume_up: {plain_markdown(view.persona.name)}")
     st.audio(spoken[key], format="audio/wav", autoplay=key not in played)
     played.add(key)

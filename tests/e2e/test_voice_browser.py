@@ -64,7 +64,9 @@ def test_a_spoken_reply_is_transcribed_sent_graded_and_answered_aloud(
 ) -> None:
     _, seconds = microphone
     with streamlit_app(tmp_path) as (url, _server):
-        context = voice_browser.new_context(permissions=["microphone"])
+        context = voice_browser.new_context(
+            permissions=["microphone"], viewport={"width": 1100, "height": 760}
+        )
         page = context.new_page()
         try:
             start(page, url, "Vera")
@@ -81,6 +83,9 @@ def test_a_spoken_reply_is_transcribed_sent_graded_and_answered_aloud(
             edit.wait_for(timeout=WAIT_MS)
             heard = edit.input_value()
             assert "refund" in heard.lower() and "charge" in heard.lower(), heard
+            edit.scroll_into_view_if_needed()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "voice.png"))  # the README's docs/voice.png
             edit.fill(heard + " I am sorry this happened.")  # the quick edit before sending
             edit.press("Control+Enter")  # commit the edit as a trainee tabbing away would
             page.get_by_role("button", name="Send spoken reply").click()
