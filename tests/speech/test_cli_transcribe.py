@@ -42,3 +42,12 @@ def test_a_missing_or_broken_file_is_a_clear_error(
     assert main(["transcribe", str(broken), "--json"]) == 1
     err = capsys.readouterr().err
     assert "Could not read notes.wav as audio" in err and "Traceback" not in err
+
+
+def test_doctor_says_which_voice_is_in_use(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HOTSEAT_PROVIDER", "compatible")  # no chat weights needed
+    monkeypatch.setenv("HOTSEAT_BASE_URL", "http://127.0.0.1:9/v1")
+    assert main(["doctor", "--no-generate"]) == 0
+    assert "voice           whisper-base (offline); eSpeak NG (offline)" in capsys.readouterr().out
