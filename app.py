@@ -22,5 +22,5 @@ if view is None:
 else:
     with st.sidebar:
         exam.sidebar_switch(view)
-        prefs = voice.controls(engine, view)
+        prefs = voice.controls(engine, viewer, view)
     chat.conversation(engine, view, prefs)

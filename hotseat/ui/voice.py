@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from hotseat.access import Viewer
 from hotseat.engine import Engine, SessionView, TurnOutcome
 from hotseat.errors import HotseatError
 from hotseat.settings import Settings, load_settings
@@ -43,14 +44,17 @@ def _speaker(key: str) -> Speaker:
     return speaker(load_settings())
 
 
-def _prefs_key(view: SessionView) -> str:
-    return f"voice-prefs::{view.trainee_name}"
+def voice_owner(viewer: Viewer, view: SessionView) -> str:
+    """Whose voice settings these are: the signed-in person (a trainer opening a trainee's
+    call keeps their own), or with sign-in off the session's trainee."""
+    return view.trainee_name if viewer.anyone or not viewer.name else viewer.name
 
 
-def controls(engine: Engine, view: SessionView) -> voice_store.VoicePrefs:
-    """The sidebar switches; their state is the trainee's, kept in the store."""
-    saved = voice_store.get_prefs(engine.store, view.trainee_name)
-    key = _prefs_key(view)
+def controls(engine: Engine, viewer: Viewer, view: SessionView) -> voice_store.VoicePrefs:
+    """The sidebar switches; their state belongs to a person, kept in the store."""
+    owner = voice_owner(viewer, view)
+    saved = voice_store.get_prefs(engine.store, owner)
+    key = f"voice-prefs::{owner}"
     on = st.toggle(":material/mic: Practise by voice", value=saved.voice_on, key=f"{key}::on")
     muted = saved.muted
     if on:
@@ -59,7 +63,7 @@ def controls(engine: Engine, view: SessionView) -> voice_store.VoicePrefs:
         )
     prefs = voice_store.VoicePrefs(voice_on=on, muted=muted)
     if prefs != saved:
-        voice_store.set_prefs(engine.store, view.trainee_name, prefs)
+        voice_store.set_prefs(engine.store, owner, prefs)
     return prefs
 
 

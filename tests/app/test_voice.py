@@ -79,3 +79,15 @@ def test_debrief_shows_delivery_beside_the_grade_for_spoken_replies_only(make_ap
     row = table.iloc[0].to_dict()
     assert row["reply"] == 1 and "Empathy" in row["grade"] and row["fillers"] == 2
     assert "Filler words" in row["advice"]
+
+
+def test_voice_settings_belong_to_the_signed_in_person() -> None:
+    from hotseat.access import Viewer
+    from hotseat.ui.voice import voice_owner
+
+    class _View:
+        trainee_name = "sam"
+
+    assert voice_owner(Viewer.open_access(), _View()) == "sam"  # sign-in off: the trainee
+    assert voice_owner(Viewer(name="sam"), _View()) == "sam"
+    assert voice_owner(Viewer(name="tina", role="trainer"), _View()) == "tina"
