@@ -58,13 +58,17 @@ def ten_second_reply() -> tuple[bytes, str]:
     return out.getvalue(), " ".join(said)
 
 
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
+def median_time(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds (all threads of this process). On a busy
+    shared machine the wall time includes waiting for a core; CPU time / threads is what
+    the same work takes when the cores are free."""
+    walls, cpus = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> None:
@@ -98,10 +102,13 @@ def main() -> None:
         ("baseline: greedy, no timings, no prompt", greedy_s),
         ("decoding the audio alone", decode_s),
     )
-    for label, took in rows:
-        print(f"  {label:<48} {took:6.2f} s  RTF {took / seconds:.2f}")
-    print(f"  app path / greedy baseline: {app_s / greedy_s:.2f}x")
-    goal = "meets" if app_s <= 0.3 * seconds else "misses"
+    for label, (wall, cpu) in rows:
+        print(
+            f"  {label:<48} {wall:6.2f} s  RTF {wall / seconds:.2f}"
+            f"  (CPU {cpu:.2f} s, / {THREADS} threads = {cpu / THREADS:.2f} s on free cores)"
+        )
+    print(f"  app path / greedy baseline: {app_s[0] / greedy_s[0]:.2f}x")
+    goal = "meets" if app_s[0] <= 0.3 * seconds else "misses"
     print(f"  goal (10 s reply in <= 3 s, RTF <= 0.30): {goal} it on this machine now")
     if args.wer:
         pairs = [(line, engine.transcribe(synthesize(line)).text) for line in replies()]
