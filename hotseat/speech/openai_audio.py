@@ -16,7 +16,14 @@ from hotseat.llm.failures import translated
 from hotseat.redact import mask_url
 from hotseat.settings import Settings
 from hotseat.speech.speak import SpokenLine, VoiceStyle
-from hotseat.speech.transcribe import LANGUAGE, Audio, Transcript, Word, read_audio
+from hotseat.speech.transcribe import (
+    FILLER_PROMPT,
+    LANGUAGE,
+    Audio,
+    Transcript,
+    Word,
+    read_audio,
+)
 
 # whisper-1 is the transcription model that returns word timings (delivery needs them).
 TRANSCRIBE_MODEL = "whisper-1"
@@ -55,6 +62,7 @@ class OpenAITranscriber:
                 file=(name, io.BytesIO(data)),
                 model=TRANSCRIBE_MODEL,
                 language=LANGUAGE,
+                prompt=FILLER_PROMPT,  # keep "um" and "uh", as offline
                 response_format="verbose_json",
                 timestamp_granularities=["word"],
             )

@@ -71,6 +71,7 @@ def test_openai_transcription_uploads_the_audio_and_keeps_word_timings(
     assert fake_openai.request_paths[-1].endswith("/audio/transcriptions")
     assert sent["model"] == "whisper-1" and sent["response_format"] == "verbose_json"
     assert sent["timestamp_granularities[]"] == "word"
+    assert "um" in sent["prompt"].lower()  # fillers are kept, so delivery can count them
     assert sent["file"] == {"name": "reply.wav", "bytes": spoken_wav.stat().st_size}
     assert fake_openai.request_headers[-1]["authorization"] == "Bearer test-key"
     assert assess(transcript).words == 5  # delivery works on OpenAI's timings too
