@@ -6,7 +6,7 @@ Run: streamlit run app.py. Drawing only; the engine in `hotseat` does the work.
 import streamlit as st
 
 from hotseat.settings import load_settings
-from hotseat.ui import chat, exam, signin, widgets
+from hotseat.ui import chat, exam, signin, voice, widgets
 from hotseat.ui.factory import get_engine
 
 st.set_page_config(page_title="Hotseat", page_icon="🔥", layout="centered")
@@ -22,4 +22,5 @@ if view is None:
 else:
     with st.sidebar:
         exam.sidebar_switch(view)
-    chat.conversation(engine, view)
+        prefs = voice.controls(engine, viewer, view)
+    chat.conversation(engine, view, prefs)

@@ -46,3 +46,7 @@ class MalformedResponse(ProviderError):
 
 class InputError(HotseatError):
     """Input from a person (a chat reply, a file row) cannot be used as it is."""
+
+
+class SpeechError(HotseatError):
+    """Speech could not be recorded, transcribed or spoken (audio, engine or service)."""

@@ -19,6 +19,7 @@ from hotseat.redact import mask_url
 ProviderName = Literal["auto", "openai", "azure", "compatible", "local"]
 Role = Literal["customer", "judge", "coach", "trainee"]
 AuthMode = Literal["none", "password", "oidc"]
+SpeechName = Literal["auto", "local", "openai"]
 
 
 class RoleDefaults(NamedTuple):
@@ -54,6 +55,7 @@ ENV_FIELDS: dict[str, tuple[str, ...]] = {
     "max_retries": ("HOTSEAT_MAX_RETRIES",),
     "n_threads": ("HOTSEAT_THREADS",),
     "auth": ("HOTSEAT_AUTH",),
+    "speech": ("HOTSEAT_SPEECH",),
 }
 ROLE_ENV = "HOTSEAT_MODEL_{role}"  # e.g. HOTSEAT_MODEL_JUDGE=gpt-4.1
 # A key goes only to the service it was made for: the Azure key never reaches
@@ -90,6 +92,9 @@ class Settings(BaseModel):
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
     # None = not chosen: hotseat.auth_mode then allows "none" only on a loopback address.
     auth: AuthMode | None = None
+    # Voice: `auto` uses OpenAI's audio API when the chat provider is OpenAI with a key,
+    # else the offline pair (whisper + eSpeak NG). See hotseat.speech.
+    speech: SpeechName = "auto"
 
     @field_validator("base_url", "azure_endpoint")
     @classmethod
@@ -116,6 +121,12 @@ class Settings(BaseModel):
         if self.azure_endpoint:
             return "azure"
         return "openai" if self.api_key else "local"
+
+    @property
+    def resolved_speech(self) -> Literal["local", "openai"]:
+        if self.speech != "auto":
+            return self.speech
+        return "openai" if self.resolved_provider == "openai" and self.api_key else "local"
 
     def model_for(self, role: str) -> str:
         if role not in ROLES:

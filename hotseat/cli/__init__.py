@@ -18,6 +18,7 @@ SUBCOMMANDS = (
     "simulate",
     "report",
     "users",
+    "transcribe",
 )
 
 

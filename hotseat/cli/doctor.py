@@ -9,6 +9,7 @@ from hotseat.errors import HotseatError
 from hotseat.llm import chat_model
 from hotseat.llm.weights import known_models, resolve_weights, verify_file
 from hotseat.settings import ROLES, Settings, load_settings
+from hotseat.speech import speaker, transcriber
 from hotseat.tokens import offline_ready
 
 
@@ -34,12 +35,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"model {role:<9} {settings.model_for(role)}")
     print(f"database        {info['db_url']}")
     print(f"token counting  {'offline-ready' if offline_ready() else 'NOT ready'}")
+    _report_speech(settings)
     ok = True
     if settings.resolved_provider == "local":
         ok = _report_weights(settings, args.verify)
     if ok and not args.no_generate:
         ok = _generate(settings)
     return 0 if ok else 1
+
+
+def _report_speech(settings: Settings) -> None:
+    # Voice is opt-in: a problem here is reported, not a failed check.
+    try:
+        print(f"voice           {transcriber(settings).name}; {speaker(settings).name}")
+    except HotseatError as exc:
+        print(f"voice           NOT ready: {exc}")
 
 
 def _report_weights(settings: Settings, verify: bool) -> bool:

@@ -222,6 +222,34 @@ def m005_named_versions(conn: Connection) -> None:
         )
 
 
+def m006_voice(conn: Connection) -> None:
+    # Practise by voice: each trainee's voice settings (speak replies, hear the customer),
+    # and for each spoken reply what the transcriber heard and how it was delivered (pace,
+    # pauses, fillers) for the debrief. Text-only sessions have no rows here.
+    md = MetaData()
+    Table("sessions", md, Column("id", String(64), unique=True))
+    Table(
+        "voice_prefs",
+        md,
+        Column("trainee", String(200), primary_key=True),
+        Column("voice_on", Boolean, nullable=False),
+        Column("muted", Boolean, nullable=False),
+        Column("updated_at", UTCDateTime(), nullable=False),
+    )
+    Table(
+        "voice_replies",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("session_id", String(64), ForeignKey("sessions.id"), nullable=False, index=True),
+        Column("turn_index", Integer, nullable=False),
+        Column("heard", Text, nullable=False),
+        Column("delivery", json_type(), nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        UniqueConstraint("session_id", "turn_index"),
+    )
+    md.create_all(conn, tables=[md.tables["voice_prefs"], md.tables["voice_replies"]])
+
+
 # Append new migrations at the end with the next number; never edit or reorder old ones.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m001_initial),
@@ -229,6 +257,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "login failures", m003_login_failures),
     Migration(4, "users and invites", m004_users),
     Migration(5, "named versions", m005_named_versions),
+    Migration(6, "voice", m006_voice),
 )
 
 

@@ -152,3 +152,28 @@ class InviteRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VoicePrefsRow(Base):
+    """A trainee's voice settings, remembered across sessions and browsers."""
+
+    __tablename__ = "voice_prefs"
+
+    trainee: Mapped[str] = mapped_column(String(200), primary_key=True)
+    voice_on: Mapped[bool] = mapped_column(Boolean)
+    muted: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VoiceReplyRow(Base):
+    """A spoken reply: what the transcriber heard and how it was delivered."""
+
+    __tablename__ = "voice_replies"
+    __table_args__ = (UniqueConstraint("session_id", "turn_index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(String(64), ForeignKey("sessions.id"), index=True)
+    turn_index: Mapped[int] = mapped_column(Integer)
+    heard: Mapped[str] = mapped_column(Text)
+    delivery: Mapped[dict[str, Any]] = mapped_column(json_type())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -8,13 +8,15 @@ Exam mode rides in the URL too (see `exam`); `st.session_state` keeps only UI st
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 import streamlit as st
 
 from hotseat.access import Viewer
-from hotseat.engine import Engine, SessionView
+from hotseat.engine import Engine, SessionView, TurnOutcome
 from hotseat.errors import HotseatError, InputError, ProviderError
-from hotseat.ui import exam, waiting, widgets
+from hotseat.store.voice import VoicePrefs
+from hotseat.ui import exam, voice, waiting, widgets
 from hotseat.ui.factory import card_problems, difficulties, scenario_cards
 from hotseat.ui.format import ARCHETYPE_ICONS, error_text, plain_markdown, public_message
 
@@ -80,7 +82,7 @@ def _start(engine: Engine, name: str, persona_id: str, difficulty: str) -> None:
     st.rerun()
 
 
-def conversation(engine: Engine, view: SessionView) -> None:
+def conversation(engine: Engine, view: SessionView, prefs: VoicePrefs | None = None) -> None:
     widgets.remember_trainee(view.trainee_name)
     # Drawn first (it is pinned to the bottom anyway) so that while the customer's line
     # streams the box is already disabled: a reply typed then cannot race the rerun.
@@ -93,8 +95,14 @@ def conversation(engine: Engine, view: SessionView) -> None:
     hidden = exam.hides_grades(view)
     over = view.awaiting == "nobody"
     widgets.transcript(view, show_grades=not hidden)
+    voice_on = prefs is not None and prefs.voice_on
+    if voice_on and not prefs.muted and view.awaiting != "customer":
+        voice.speak_last_line(engine.settings, view)
+    spoken = voice.recorder(engine, view) if voice_on and text is None else None
     if text is not None:
         _submit(engine, view, text)  # ends in a rerun
+    elif spoken is not None:
+        _submit(engine, view, spoken.text, lambda outcome: spoken.keep(engine, outcome))
     if hidden:
         st.caption(exam.HIDDEN_NOTE)
     widgets.branch_note(view, exam_on=exam.from_url())
@@ -114,7 +122,12 @@ def conversation(engine: Engine, view: SessionView) -> None:
         st.error(error)
 
 
-def _submit(engine: Engine, view: SessionView, text: str) -> None:
+def _submit(
+    engine: Engine,
+    view: SessionView,
+    text: str,
+    after: Callable[[TurnOutcome], None] | None = None,
+) -> None:
     # The reply and the customer's typing bubble show at once: grading can take seconds
     # (an LLM judge, the first load of the embedding model) before the customer answers.
     with st.chat_message("user", avatar=widgets.AVATARS["agent"]):
@@ -122,7 +135,9 @@ def _submit(engine: Engine, view: SessionView, text: str) -> None:
     with st.chat_message("assistant", avatar=widgets.AVATARS["customer"]):
         waiting.typing_bubble(st.empty())
     try:
-        engine.submit(view.session_id, text)
+        outcome = engine.submit(view.session_id, text)
+        if after is not None:  # a spoken reply: keep how it was said
+            after(outcome)
     except InputError as exc:
         st.session_state[INPUT_ERROR] = error_text(exc)
     except HotseatError as exc:  # e.g. an LLM grader or the database failed

@@ -9,6 +9,8 @@ from evaluators.grade import TECHNIQUES
 from hotseat import analytics
 from hotseat.engine import SessionView, TurnView
 from hotseat.engine.mood import empathy_level
+from hotseat.speech.delivery import Delivery
+from hotseat.ui.format import chips
 
 # Habits that avoid the customer's emotion vs habits that avoid owning the problem.
 FEAR_OF_ANGER = ("minimising", "generic_script", "blame", "sarcasm", "jargon")
@@ -109,3 +111,25 @@ def build(view: SessionView) -> Debrief:
         anti_patterns=[(n, c, quotes[n]) for n, c in counts.most_common()],
         lesson=lesson(counts, graded),
     )
+
+
+def delivery_rows(view: SessionView, spoken: dict[int, Delivery]) -> list[dict[str, object]]:
+    """One row per spoken reply, beside its grade: pace, long silences, fillers, advice.
+    Replies are numbered as in the score trajectory (graded replies in order)."""
+    rows: list[dict[str, object]] = []
+    for n, t in enumerate(graded_turns(view), start=1):
+        d = spoken.get(t.index)
+        if d is None:
+            continue
+        rows.append(
+            {
+                "reply": n,
+                "grade": chips(t.grade) if t.grade else "",
+                "words/min": d.words_per_minute,
+                "pace": d.pace,
+                "long silences": len(d.long_pauses),
+                "fillers": d.filler_count,
+                "advice": " ".join(d.notes()) or "Clear delivery.",
+            }
+        )
+    return rows

@@ -7,10 +7,13 @@ Replies come from a script the test sets; faults are injected on demand.
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import threading
 import time
 import uuid
+import wave
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +23,17 @@ from typing import Any
 from tests.fakes.schema import reply_mismatch, schema_problem
 
 Reply = str | dict | list
+# What /audio/transcriptions answers unless a test scripts a reply (verbose_json, words).
+DEFAULT_TRANSCRIPTION: dict[str, Any] = {
+    "task": "transcribe",
+    "language": "english",
+    "duration": 2.5,
+    "text": "I will fix this today.",
+    "words": [
+        {"word": w, "start": 0.2 + 0.4 * i, "end": 0.5 + 0.4 * i}
+        for i, w in enumerate(["I", "will", "fix", "this", "today."])
+    ],
+}
 FAULT_KINDS = ("429", "500", "401", "404", "latency", "cut", "malformed", "hang")
 
 
@@ -159,6 +173,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
+        if self.path.split("?", 1)[0].rstrip("/").endswith(("/audio/transcriptions", "/speech")):
+            self._audio(raw)
+            return
         # Azure puts the deployment in the path and the API version in the query.
         if not self.path.split("?", 1)[0].rstrip("/").endswith("/chat/completions"):
             self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
@@ -204,6 +221,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._stream(body, reply, cut=fault is not None and fault.kind == "cut")
         else:
             self._json(200, _completion(body, reply))
+
+    def _audio(self, raw: bytes) -> None:
+        """OpenAI's audio API: transcription (multipart form in, verbose JSON out) and
+        speech (JSON in, WAV out). Requests are recorded like chat requests; faults apply."""
+        speech = self.path.split("?", 1)[0].rstrip("/").endswith("/speech")
+        body = json.loads(raw or b"{}") if speech else _form_fields(raw)
+        with self.state.lock:
+            self.state.requests.append(body)
+            self.state.headers.append({k.lower(): v for k, v in self.headers.items()})
+            self.state.paths.append(self.path)
+            fault = self.state.faults.popleft() if self.state.faults else None
+            scripted = self.state.script.popleft() if self.state.script and not speech else None
+        if fault and self._apply_fault(fault, body):
+            return
+        if speech:
+            self._raw(200, _silent_wav(), "audio/wav")
+        else:
+            self._json(200, scripted if isinstance(scripted, dict) else DEFAULT_TRANSCRIPTION)
 
     # -- faults ----------------------------------------------------------------------
     def _apply_fault(self, fault: Fault, body: dict[str, Any]) -> bool:
@@ -350,6 +385,33 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return
+
+
+def _form_fields(raw: bytes) -> dict[str, Any]:
+    """The text fields of a multipart form, and the uploaded file's name and size."""
+    fields: dict[str, Any] = {}
+    for part in raw.split(b"\r\n--"):
+        head, _, value = part.partition(b"\r\n\r\n")
+        name = re.search(rb'name="([^"]+)"', head)
+        if not name:
+            continue
+        key = name.group(1).decode()
+        filename = re.search(rb'filename="([^"]*)"', head)
+        if filename:
+            fields["file"] = {"name": filename.group(1).decode(), "bytes": len(value)}
+        else:
+            fields.setdefault(key, []).append(value.decode(errors="replace").strip())
+    return {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in fields.items()}
+
+
+def _silent_wav(seconds: float = 0.2, rate: int = 16_000) -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\0\0" * int(rate * seconds))
+    return out.getvalue()
 
 
 def _as_text(reply: Reply) -> str:
