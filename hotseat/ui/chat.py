@@ -14,12 +14,16 @@ import streamlit as st
 from hotseat.access import Viewer
 from hotseat.engine import Engine, SessionView
 from hotseat.errors import HotseatError, InputError, ProviderError
+from hotseat.store import SessionConflict
 from hotseat.ui import exam, waiting, widgets
 from hotseat.ui.factory import card_problems, difficulties, scenario_cards
 from hotseat.ui.format import ARCHETYPE_ICONS, error_text, plain_markdown, public_message
 
 FAILED = "stream_failed"  # session id -> the provider error shown with a Retry button
 INPUT_ERROR = "input_error"
+# Session id -> how many turns this tab last drew. A reply is sent "after" that many
+# turns: if another tab or app replica answered first, the engine refuses it.
+SEEN = "seen_turns"
 
 
 def trainee_name(viewer: Viewer) -> str:
@@ -82,6 +86,10 @@ def _start(engine: Engine, name: str, persona_id: str, difficulty: str) -> None:
 
 def conversation(engine: Engine, view: SessionView) -> None:
     widgets.remember_trainee(view.trainee_name)
+    seen_map: dict[str, int] = st.session_state.setdefault(SEEN, {})
+    # What the trainee saw when they typed is the last drawing, not this run's fresh read.
+    seen = seen_map.get(view.session_id, len(view.transcript))
+    seen_map[view.session_id] = len(view.transcript)
     # Drawn first (it is pinned to the bottom anyway) so that while the customer's line
     # streams the box is already disabled: a reply typed then cannot race the rerun.
     # "disable" also greys it in the browser the moment a reply is sent.
@@ -94,7 +102,7 @@ def conversation(engine: Engine, view: SessionView) -> None:
     over = view.awaiting == "nobody"
     widgets.transcript(view, show_grades=not hidden)
     if text is not None:
-        _submit(engine, view, text)  # ends in a rerun
+        _submit(engine, view, text, seen)  # ends in a rerun
     if hidden:
         st.caption(exam.HIDDEN_NOTE)
     widgets.branch_note(view, exam_on=exam.from_url())
@@ -114,7 +122,7 @@ def conversation(engine: Engine, view: SessionView) -> None:
         st.error(error)
 
 
-def _submit(engine: Engine, view: SessionView, text: str) -> None:
+def _submit(engine: Engine, view: SessionView, text: str, seen: int) -> None:
     # The reply and the customer's typing bubble show at once: grading can take seconds
     # (an LLM judge, the first load of the embedding model) before the customer answers.
     with st.chat_message("user", avatar=widgets.AVATARS["agent"]):
@@ -122,7 +130,9 @@ def _submit(engine: Engine, view: SessionView, text: str) -> None:
     with st.chat_message("assistant", avatar=widgets.AVATARS["customer"]):
         waiting.typing_bubble(st.empty())
     try:
-        engine.submit(view.session_id, text)
+        engine.submit(view.session_id, text, seen_turns=seen)
+    except SessionConflict:
+        st.session_state[INPUT_ERROR] = conflict_message(text)
     except InputError as exc:
         st.session_state[INPUT_ERROR] = error_text(exc)
     except HotseatError as exc:  # e.g. an LLM grader or the database failed
@@ -147,7 +157,19 @@ def _customer_turn(engine: Engine, view: SessionView) -> None:
         slot = st.empty()
         waiting.typing_bubble(slot)  # before the first sentence: the model may take a while
         try:
-            waiting.stream_into(slot, engine.stream_customer(view.session_id))
+            seen = len(view.transcript)
+            waiting.stream_into(slot, engine.stream_customer(view.session_id, seen_turns=seen))
+        except SessionConflict:
+            pass  # another tab or replica stored the customer's line first: show theirs
         except (ProviderError, InputError) as exc:  # InputError: context too long, locally
             failed[view.session_id] = str(exc)
     st.rerun()
+
+
+def conflict_message(text: str) -> str:
+    """What the losing tab says when another tab or replica answered the same turn."""
+    return public_message(
+        "Another tab or window answered this turn first, so your reply was not added "
+        "(the conversation above is the latest; nothing saved was lost). "
+        f"Your reply was: “{text}”"
+    )

@@ -123,3 +123,28 @@ def test_a_broken_card_is_reported_not_silently_hidden(make_app, monkeypatch, tm
     assert "card-fraud.yaml:" in warning and "not valid YAML" in warning
     keys = {b.key for b in at.button if b.key}
     assert "start-double-charge" in keys and "start-card-fraud" not in keys
+
+
+def test_a_tab_answering_a_turn_another_tab_answered_gets_the_conflict_message(
+    make_app, app_env
+) -> None:
+    app_env.script(CUSTOMER_LINE)
+    first = start_session(make_app())
+    second = make_app()
+    second.query_params.update(dict(first.query_params))
+    second.run()  # the second tab draws the opening line too
+    reply(first, GOOD_REPLY)
+    reply(second, "Tab two: I will refund it within the hour.")
+    assert not second.exception
+    errors = " ".join(e.value for e in second.error)
+    assert "Another tab or window answered this turn first" in errors
+    assert "Tab two: I will refund it within the hour" in all_text(second)  # not lost
+    assert CUSTOMER_LINE in all_text(second)  # the latest turns are drawn
+    with Store(os.environ["HOTSEAT_DB_URL"]) as store:
+        turns = store.list_turns(first.query_params["session"])
+    assert [(t.role, t.text) for t in turns[1:]] == [
+        ("agent", GOOD_REPLY),
+        ("customer", CUSTOMER_LINE),
+    ]
+    reply(second, "Tab two: I will call you by 5pm.")  # having seen the latest, it goes on
+    assert not second.error
