@@ -93,8 +93,14 @@ def conversation(engine: Engine, view: SessionView) -> None:
     # Drawn first (it is pinned to the bottom anyway) so that while the customer's line
     # streams the box is already disabled: a reply typed then cannot race the rerun.
     # "disable" also greys it in the browser the moment a reply is sent.
+    # But a tab whose session moved on elsewhere keeps the box enabled for this run: Streamlit
+    # drops a value sent to a widget that is disabled when the run draws it, and the reply
+    # typed against the older drawing must reach _submit to get the conflict message.
+    stale = seen != len(view.transcript)
     text = st.chat_input(
-        "Your reply to the customer", disabled=view.awaiting != "agent", submit_mode="disable"
+        "Your reply to the customer",
+        disabled=view.awaiting != "agent" and not stale,
+        submit_mode="disable",
     )
     widgets.header(view)
     widgets.mood_meter(view)

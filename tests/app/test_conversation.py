@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from hotseat.store import Store
-from tests.app.conftest import BAD_REPLY, GOOD_REPLY, all_text, reply, start_session
+from tests.app.conftest import BAD_REPLY, GOOD_REPLY, all_text, reply, start_session, unescape
 
 CUSTOMER_LINE = "Okay. So when exactly will I see that money back in my account?"
 
@@ -148,3 +148,21 @@ def test_a_tab_answering_a_turn_another_tab_answered_gets_the_conflict_message(
     ]
     reply(second, "Tab two: I will call you by 5pm.")  # having seen the latest, it goes on
     assert not second.error
+
+
+def test_a_reply_sent_while_the_other_tab_waits_for_the_customer_is_not_dropped(
+    make_app, app_env
+) -> None:
+    # Streamlit drops a value sent to a box the run draws disabled; the box is disabled
+    # while the customer is due, which the second tab has not seen yet.
+    app_env.fault("500", times=5)  # the first tab's customer line fails: still due
+    first = start_session(make_app())
+    second = make_app()
+    second.query_params.update(dict(first.query_params))
+    second.run()
+    reply(first, GOOD_REPLY)
+    assert any("could not answer" in e.value for e in first.error)
+    reply(second, "Tab two: I will refund it within the hour.")
+    errors = unescape(" ".join(e.value for e in second.error))
+    assert "Another tab or window answered this turn first" in errors
+    assert "Tab two: I will refund it within the hour" in errors
