@@ -136,7 +136,8 @@ def _submit(engine: Engine, view: SessionView, text: str, seen: int) -> None:
     with st.chat_message("assistant", avatar=widgets.AVATARS["customer"]):
         waiting.typing_bubble(st.empty())
     try:
-        engine.submit(view.session_id, text, seen_turns=seen)
+        outcome = engine.submit(view.session_id, text, seen_turns=seen)
+        _drew(view.session_id, outcome.turn_index + 1)  # this run showed the reply
     except SessionConflict:
         st.session_state[INPUT_ERROR] = conflict_message(text)
     except InputError as exc:
@@ -165,11 +166,18 @@ def _customer_turn(engine: Engine, view: SessionView) -> None:
         try:
             seen = len(view.transcript)
             waiting.stream_into(slot, engine.stream_customer(view.session_id, seen_turns=seen))
+            _drew(view.session_id, seen + 1)  # the line streamed into this tab
         except SessionConflict:
             pass  # another tab or replica stored the customer's line first: show theirs
         except (ProviderError, InputError) as exc:  # InputError: context too long, locally
             failed[view.session_id] = str(exc)
     st.rerun()
+
+
+def _drew(session_id: str, turns: int) -> None:
+    # Without this, the run after the tab's own step would take the tab for a stale one
+    # (and leave its box enabled while the customer is still due).
+    st.session_state.setdefault(SEEN, {})[session_id] = turns
 
 
 def conflict_message(text: str) -> str:
