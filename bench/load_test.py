@@ -59,6 +59,7 @@ TICKET = re.compile(r"Ticket T(\d+)-(\d+)")
 CHIP = re.compile(r"Empathy (\d/4|n/a) · Empowerment \d/4")
 ERRORS_ON_PAGE = "[data-testid=stException], [data-testid=stAlertContentError]"
 WARMUP_BASE = 900  # warm-up trainees' numbers: run first, never counted
+BASELINE = 990  # one trainee alone after the warm-up: the unloaded figure, same run
 
 
 def reply_text(trainee: int, turn: int) -> str:
@@ -161,7 +162,8 @@ async def drive(
     patience_s: float,
     shots: Path | None = None,
 ) -> tuple[list[Trainee], float]:
-    """Warm each replica with one trainee, then run all trainees at once; (warm-ups, wall)."""
+    """Warm each replica with one trainee, run one trainee alone (the baseline), then all
+    trainees at once; returns (warm-ups and the baseline, wall time of the loaded run)."""
     from playwright.async_api import async_playwright
 
     async def staggered(i: int, t: Trainee) -> None:
@@ -172,6 +174,8 @@ async def drive(
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         warm = [Trainee(WARMUP_BASE + r, r) for r in range(len(urls))]
         await asyncio.gather(*(run_trainee(browser, urls, w, patience_s, shots) for w in warm))
+        warm.append(Trainee(BASELINE, 0))
+        await run_trainee(browser, urls, warm[-1], patience_s, shots)
         began = time.perf_counter()
         await asyncio.gather(*(staggered(i, t) for i, t in enumerate(trainees)))
         wall = time.perf_counter() - began
@@ -217,17 +221,47 @@ def _pct(values: list[float], q: int) -> float | None:
     return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 3)
 
 
-def summarise(
-    args: argparse.Namespace, trainees: list[Trainee], wall: float, server: FakeOpenAIServer
-) -> dict[str, Any]:
-    calls = llm_calls_per_turn(server)
+def _turn_times(
+    trainees: list[Trainee], calls: Counter[tuple[int, int]], latency: float
+) -> tuple[list[float], list[float], list[int]]:
+    """Per turn: seconds on screen, seconds added over the LLM calls it made, and calls."""
     turn_s, added_s, n_calls = [], [], []
     for t in trainees:
         for turn, seconds in enumerate(t.turn_s, start=1):
             made = calls[(t.number, turn)]
             turn_s.append(seconds)
             n_calls.append(made)
-            added_s.append(seconds - made * args.latency)
+            added_s.append(seconds - made * latency)
+    return turn_s, added_s, n_calls
+
+
+def server_times(database: str, trainees: list[Trainee]) -> dict[str, list[float]]:
+    """What the replicas recorded per turn: grading, and the customer line (LLM included)."""
+    times: dict[str, list[float]] = {"agent": [], "customer": []}
+    with Store(database) as store:
+        for t in trainees:
+            if t.session_id:
+                for x in store.list_turns(t.session_id)[1:]:  # turn 0: the scripted opening
+                    times[x.role].append(x.latency_ms / 1000)
+    return times
+
+
+def _p50_p95(values: list[float]) -> dict[str, float | None]:
+    return {"p50": _pct(values, 50), "p95": _pct(values, 95)}
+
+
+def summarise(
+    args: argparse.Namespace,
+    trainees: list[Trainee],
+    baseline: Trainee,
+    wall: float,
+    server: FakeOpenAIServer,
+) -> dict[str, Any]:
+    calls = llm_calls_per_turn(server)
+    turn_s, added_s, n_calls = _turn_times(trainees, calls, args.latency)
+    alone = _pct(_turn_times([baseline], calls, args.latency)[1], 50)
+    loaded = _pct(added_s, 50)
+    on_server = server_times(args.database, trainees)
     completed = [t for t in trainees if not t.error]
     return {
         "trainees": args.trainees,
@@ -237,8 +271,12 @@ def summarise(
         "wall_s": round(wall, 1),
         "sessions_per_minute": round(len(completed) / wall * 60, 2) if wall else None,
         "turns_measured": len(turn_s),
-        "turn_s": {"p50": _pct(turn_s, 50), "p95": _pct(turn_s, 95)},
-        "added_latency_s": {"p50": _pct(added_s, 50), "p95": _pct(added_s, 95)},
+        "turn_s": _p50_p95(turn_s),
+        "added_latency_s": _p50_p95(added_s),
+        "baseline_added_latency_s": {"p50": alone, "error": baseline.error or None},
+        "added_latency_vs_baseline": round(loaded / alone, 2) if loaded and alone else None,
+        "server_grade_s": _p50_p95(on_server["agent"]),
+        "server_customer_line_s": _p50_p95(on_server["customer"]),
         "llm_calls_per_turn": {"mean": round(statistics.fmean(n_calls), 2) if n_calls else None},
         "start_s": {"p50": _pct([t.start_s for t in completed], 50)},
         "debrief_s": {"p50": _pct([t.debrief_s for t in completed], 50)},
@@ -259,6 +297,8 @@ def table(s: dict[str, Any]) -> str:
             "added latency p50 / p95",
             f"{s['added_latency_s']['p50']} / {s['added_latency_s']['p95']} s",
         ),
+        ("  one trainee alone, p50", f"{s['baseline_added_latency_s']['p50']} s"),
+        ("  grading on a replica, p50", f"{s['server_grade_s']['p50']} s"),
         ("LLM calls per turn (mean)", f"{s['llm_calls_per_turn']['mean']}"),
         ("errors", f"{s['errors']}"),
         ("lost / duplicated turns", f"{s['lost_turns']} / {s['duplicated_turns']}"),
@@ -304,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         for w in warm:
             if w.error:
                 print(f"warm-up on replica {w.replica} failed: {w.error}", file=sys.stderr)
-        summary = summarise(args, trainees, wall, server)
+        summary = summarise(args, trainees, warm[-1], wall, server)
     print(table(summary))
     print(json.dumps(summary, indent=2))
     if args.out:
