@@ -41,6 +41,7 @@ from hotseat.personas import Card, card_content, get_card
 from hotseat.settings import Settings
 from hotseat.store import NewSession, NewTurn, SessionRecord, Store, TurnRecord
 from hotseat.store.branching import branch_session
+from hotseat.store.errors import session_moved_on
 
 GRADE_HISTORY_TURNS = 8  # context the evaluator sees; the grade is about the last reply
 
@@ -127,15 +128,21 @@ class Engine:
         self.prewarm(session.id)
         return self.view(session.id)
 
-    def submit(self, session_id: str, text: str) -> TurnOutcome:
-        """Grade the trainee's reply, move the mood, store the turn, decide the next move."""
+    def submit(self, session_id: str, text: str, *, seen_turns: int | None = None) -> TurnOutcome:
+        """Grade the trainee's reply, move the mood, store the turn, decide the next move.
+
+        seen_turns: how many turns the trainee saw when they wrote the reply (a browser
+        tab's last drawing). If the session has moved on since (another tab, or another
+        app replica, answered first), SessionConflict is raised and nothing is written.
+        """
         text = check_reply(text)
         with self._lock_for(session_id):
-            return self._submit(session_id, text)
+            return self._submit(session_id, text, seen_turns)
 
-    def _submit(self, session_id: str, text: str) -> TurnOutcome:
+    def _submit(self, session_id: str, text: str, seen_turns: int | None) -> TurnOutcome:
         session = self.store.get_session(session_id)
         turns = self.store.list_turns(session_id)
+        _check_seen(session_id, turns, seen_turns)
         state = self._state(session, turns)
         if session.end_state is not None and state.pending is None:
             raise InputError(
@@ -191,18 +198,20 @@ class Engine:
             end_state=end_state,
         )
 
-    def stream_customer(self, session_id: str) -> Iterator[str]:
+    def stream_customer(self, session_id: str, *, seen_turns: int | None = None) -> Iterator[str]:
         """Stream the customer's next line; it is stored once complete.
 
         A ProviderError propagates; the agent turn is already stored and the pending
-        line is kept, so calling this again retries.
+        line is kept, so calling this again retries. seen_turns as for submit: a tab
+        whose session another tab or replica already moved on gets SessionConflict.
         """
         with self._lock_for(session_id):
-            yield from self._stream_customer(session_id)
+            yield from self._stream_customer(session_id, seen_turns)
 
-    def _stream_customer(self, session_id: str) -> Iterator[str]:
+    def _stream_customer(self, session_id: str, seen_turns: int | None) -> Iterator[str]:
         session = self.store.get_session(session_id)
         turns = self.store.list_turns(session_id)
+        _check_seen(session_id, turns, seen_turns)
         state = self._state(session, turns)
         pending = state.pending
         if pending is None:
@@ -422,6 +431,13 @@ class Engine:
             mood=mood_numbers(state.mood),
             state=state.model_dump(mode="json"),
         )
+
+
+def _check_seen(session_id: str, turns: list[TurnRecord], seen_turns: int | None) -> None:
+    # The store's index check catches two writers racing within one step; this catches
+    # a step prepared against an older drawing of the session (a stale tab).
+    if seen_turns is not None and seen_turns != len(turns):
+        raise session_moved_on(session_id, len(turns), seen_turns)
 
 
 def _transcript(turns: list[TurnRecord]) -> list[PromptTurn]:

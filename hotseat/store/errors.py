@@ -11,3 +11,14 @@ class StoreError(HotseatError):
 
 class SessionConflict(StoreError):
     """Another writer added a turn to the session after the caller read it."""
+
+
+def session_moved_on(session_id: str, turns: int, expected: int) -> SessionConflict:
+    """The conflict for a step prepared against `expected` turns when there are `turns`:
+    the store's race check and the engine's stale-tab check say it the same way."""
+    return SessionConflict(
+        f"Session {session_id!r} changed while this turn was being prepared: "
+        f"it now has {turns} turns, not {expected}.",
+        hint="Another window or process answered first; reload the "
+        "conversation to see the latest turn.",
+    )

@@ -33,7 +33,7 @@ from hotseat.store.convert import (
     version_record,
     versions_query,
 )
-from hotseat.store.errors import SessionConflict, StoreError
+from hotseat.store.errors import StoreError, session_moved_on
 from hotseat.store.migrations import migrate
 from hotseat.store.models import BlobRow, SessionRow, TraineeRow, TurnRow, VersionRow
 from hotseat.store.records import (
@@ -244,12 +244,7 @@ class Store:
             )
             index = 0 if last is None else last + 1
             if expect_index is not None and index != expect_index:
-                raise SessionConflict(
-                    f"Session {session_id!r} changed while this turn was being prepared: "
-                    f"it now has {index} turns, not {expect_index}.",
-                    hint="Another window or process answered first; reload the "
-                    "conversation to see the latest turn.",
-                )
+                raise session_moved_on(session_id, index, expect_index)
             now = utcnow()
             row = TurnRow(
                 session_id=session_id,

@@ -15,6 +15,7 @@ import streamlit as st
 from hotseat.access import Viewer
 from hotseat.engine import Engine, SessionView, TurnOutcome
 from hotseat.errors import HotseatError, InputError, ProviderError
+from hotseat.store import SessionConflict
 from hotseat.store.voice import VoicePrefs
 from hotseat.ui import exam, voice, waiting, widgets
 from hotseat.ui.factory import card_problems, difficulties, scenario_cards
@@ -22,6 +23,9 @@ from hotseat.ui.format import ARCHETYPE_ICONS, error_text, plain_markdown, publi
 
 FAILED = "stream_failed"  # session id -> the provider error shown with a Retry button
 INPUT_ERROR = "input_error"
+# Session id -> how many turns this tab last drew. A reply is sent "after" that many
+# turns: if another tab or app replica answered first, the engine refuses it.
+SEEN = "seen_turns"
 
 
 def trainee_name(viewer: Viewer) -> str:
@@ -84,11 +88,21 @@ def _start(engine: Engine, name: str, persona_id: str, difficulty: str) -> None:
 
 def conversation(engine: Engine, view: SessionView, prefs: VoicePrefs | None = None) -> None:
     widgets.remember_trainee(view.trainee_name)
+    seen_map: dict[str, int] = st.session_state.setdefault(SEEN, {})
+    # What the trainee saw when they typed is the last drawing, not this run's fresh read.
+    seen = seen_map.get(view.session_id, len(view.transcript))
+    seen_map[view.session_id] = len(view.transcript)
     # Drawn first (it is pinned to the bottom anyway) so that while the customer's line
     # streams the box is already disabled: a reply typed then cannot race the rerun.
     # "disable" also greys it in the browser the moment a reply is sent.
+    # But a tab whose session moved on elsewhere keeps the box enabled for this run: Streamlit
+    # drops a value sent to a widget that is disabled when the run draws it, and the reply
+    # typed against the older drawing must reach _submit to get the conflict message.
+    stale = seen != len(view.transcript)
     text = st.chat_input(
-        "Your reply to the customer", disabled=view.awaiting != "agent", submit_mode="disable"
+        "Your reply to the customer",
+        disabled=view.awaiting != "agent" and not stale,
+        submit_mode="disable",
     )
     widgets.header(view)
     widgets.mood_meter(view)
@@ -100,9 +114,9 @@ def conversation(engine: Engine, view: SessionView, prefs: VoicePrefs | None = N
         voice.speak_last_line(engine.settings, view)
     spoken = voice.recorder(engine, view) if voice_on and text is None else None
     if text is not None:
-        _submit(engine, view, text)  # ends in a rerun
+        _submit(engine, view, text, seen)  # ends in a rerun
     elif spoken is not None:
-        _submit(engine, view, spoken.text, lambda outcome: spoken.keep(engine, outcome))
+        _submit(engine, view, spoken.text, seen, lambda outcome: spoken.keep(engine, outcome))
     if hidden:
         st.caption(exam.HIDDEN_NOTE)
     widgets.branch_note(view, exam_on=exam.from_url())
@@ -126,6 +140,7 @@ def _submit(
     engine: Engine,
     view: SessionView,
     text: str,
+    seen: int,
     after: Callable[[TurnOutcome], None] | None = None,
 ) -> None:
     # The reply and the customer's typing bubble show at once: grading can take seconds
@@ -135,9 +150,12 @@ def _submit(
     with st.chat_message("assistant", avatar=widgets.AVATARS["customer"]):
         waiting.typing_bubble(st.empty())
     try:
-        outcome = engine.submit(view.session_id, text)
+        outcome = engine.submit(view.session_id, text, seen_turns=seen)
+        _drew(view.session_id, outcome.turn_index + 1)  # this run showed the reply
         if after is not None:  # a spoken reply: keep how it was said
             after(outcome)
+    except SessionConflict:
+        st.session_state[INPUT_ERROR] = conflict_message(text)
     except InputError as exc:
         st.session_state[INPUT_ERROR] = error_text(exc)
     except HotseatError as exc:  # e.g. an LLM grader or the database failed
@@ -162,7 +180,26 @@ def _customer_turn(engine: Engine, view: SessionView) -> None:
         slot = st.empty()
         waiting.typing_bubble(slot)  # before the first sentence: the model may take a while
         try:
-            waiting.stream_into(slot, engine.stream_customer(view.session_id))
+            seen = len(view.transcript)
+            waiting.stream_into(slot, engine.stream_customer(view.session_id, seen_turns=seen))
+            _drew(view.session_id, seen + 1)  # the line streamed into this tab
+        except SessionConflict:
+            pass  # another tab or replica stored the customer's line first: show theirs
         except (ProviderError, InputError) as exc:  # InputError: context too long, locally
             failed[view.session_id] = str(exc)
     st.rerun()
+
+
+def _drew(session_id: str, turns: int) -> None:
+    # Without this, the run after the tab's own step would take the tab for a stale one
+    # (and leave its box enabled while the customer is still due).
+    st.session_state.setdefault(SEEN, {})[session_id] = turns
+
+
+def conflict_message(text: str) -> str:
+    """What the losing tab says when another tab or replica answered the same turn."""
+    return public_message(
+        "Another tab or window answered this turn first, so your reply was not added "
+        "(the conversation above is the latest; nothing saved was lost). "
+        f"Your reply was: “{text}”"
+    )

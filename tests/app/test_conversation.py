@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from hotseat.store import Store
-from tests.app.conftest import BAD_REPLY, GOOD_REPLY, all_text, reply, start_session
+from tests.app.conftest import BAD_REPLY, GOOD_REPLY, all_text, reply, start_session, unescape
 
 CUSTOMER_LINE = "Okay. So when exactly will I see that money back in my account?"
 
@@ -123,3 +123,46 @@ def test_a_broken_card_is_reported_not_silently_hidden(make_app, monkeypatch, tm
     assert "card-fraud.yaml:" in warning and "not valid YAML" in warning
     keys = {b.key for b in at.button if b.key}
     assert "start-double-charge" in keys and "start-card-fraud" not in keys
+
+
+def test_a_tab_answering_a_turn_another_tab_answered_gets_the_conflict_message(
+    make_app, app_env
+) -> None:
+    app_env.script(CUSTOMER_LINE)
+    first = start_session(make_app())
+    second = make_app()
+    second.query_params.update(dict(first.query_params))
+    second.run()  # the second tab draws the opening line too
+    reply(first, GOOD_REPLY)
+    reply(second, "Tab two: I will refund it within the hour.")
+    assert not second.exception
+    errors = " ".join(e.value for e in second.error)
+    assert "Another tab or window answered this turn first" in errors
+    assert "Tab two: I will refund it within the hour" in all_text(second)  # not lost
+    assert CUSTOMER_LINE in all_text(second)  # the latest turns are drawn
+    with Store(os.environ["HOTSEAT_DB_URL"]) as store:
+        turns = store.list_turns(first.query_params["session"])
+    assert [(t.role, t.text) for t in turns[1:]] == [
+        ("agent", GOOD_REPLY),
+        ("customer", CUSTOMER_LINE),
+    ]
+    reply(second, "Tab two: I will call you by 5pm.")  # having seen the latest, it goes on
+    assert not second.error
+
+
+def test_a_reply_sent_while_the_other_tab_waits_for_the_customer_is_not_dropped(
+    make_app, app_env
+) -> None:
+    # Streamlit drops a value sent to a box the run draws disabled; the box is disabled
+    # while the customer is due, which the second tab has not seen yet.
+    app_env.fault("500", times=5)  # the first tab's customer line fails: still due
+    first = start_session(make_app())
+    second = make_app()
+    second.query_params.update(dict(first.query_params))
+    second.run()
+    reply(first, GOOD_REPLY)
+    assert any("could not answer" in e.value for e in first.error)
+    reply(second, "Tab two: I will refund it within the hour.")
+    errors = unescape(" ".join(e.value for e in second.error))
+    assert "Another tab or window answered this turn first" in errors
+    assert "Tab two: I will refund it within the hour" in errors

@@ -57,22 +57,37 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"streamlit did not come up:\n{log.read_text()[-3000:]}")
 
 
-@contextmanager
-def streamlit_app(
-    tmp: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None
-) -> Iterator[tuple[str, FakeOpenAIServer]]:
-    """`streamlit run app.py` on a free loopback port with the fake LLM and a fresh
-    database in `tmp`; yields its URL and the fake server."""
+def scripted_server() -> FakeOpenAIServer:
+    """A started fake LLM that answers with CUSTOMER_LINES in turn."""
     server = FakeOpenAIServer().start()
     counter = itertools.count()
     server.responder = lambda body: CUSTOMER_LINES[next(counter) % len(CUSTOMER_LINES)]
+    return server
+
+
+@contextmanager
+def streamlit_app(
+    tmp: Path,
+    extra_env: dict[str, str] | None = None,
+    extra_args: list[str] | None = None,
+    *,
+    server: FakeOpenAIServer | None = None,
+    database: str | None = None,
+) -> Iterator[tuple[str, FakeOpenAIServer]]:
+    """`streamlit run app.py` on a free loopback port with the fake LLM and a fresh
+    database in `tmp`; yields its URL and the fake server.
+
+    Replicas: pass the same started `server` (left running here) and the same
+    `database` URL to several of these, each with its own `tmp`."""
+    own_server = server is None
+    server = scripted_server() if server is None else server
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in _LEAKY_ENV}
     env.update(
         HOTSEAT_PROVIDER="compatible",
         HOTSEAT_BASE_URL=server.base_url,
         HOTSEAT_API_KEY="test",
-        HOTSEAT_DB_URL=db_url(tmp),
+        HOTSEAT_DB_URL=database or db_url(tmp),
         HOTSEAT_MAX_RETRIES="0",
         NO_PROXY="127.0.0.1,localhost",
         HF_HUB_OFFLINE="1",
@@ -111,7 +126,8 @@ def streamlit_app(
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-        server.stop()
+        if own_server:
+            server.stop()
 
 
 def db_url(tmp: Path) -> str:
