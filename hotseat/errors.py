@@ -46,3 +46,7 @@ class MalformedResponse(ProviderError):
 
 class InputError(HotseatError):
     """Input from a person (a chat reply, a file row) cannot be used as it is."""
+
+
+class ClusterError(HotseatError):
+    """A batch run cannot use its Ray cluster (not installed, unreachable, no workers)."""

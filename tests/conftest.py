@@ -27,6 +27,9 @@ _LEAKY_ENV = (
     "HOTSEAT_TRAINER_PASSWORD",
     "HOTSEAT_PERSONAS_DIR",
     "HOTSEAT_PROMPTS_DIR",
+    # Either would send every batch test to some Ray cluster.
+    "HOTSEAT_RAY_ADDRESS",
+    "RAY_ADDRESS",
 )
 
 
