@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -298,15 +300,19 @@ def test_no_address_starts_a_local_cluster_and_stops_it(tmp_path: Path) -> None:
     assert main(["grade", str(src), "--out", str(local)]) == 0
     # A process of its own, as a user's run is (this one has joined the test cluster).
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
+    env["RAY_TMPDIR"] = tempfile.mkdtemp(prefix="hsray", dir="/tmp")  # short, and ours
     code = "import sys, ray; from hotseat.cli import main; r = main(sys.argv[1:]); "
     code += "sys.exit(r or ray.is_initialized())"
-    run = subprocess.run(
-        [sys.executable, "-c", code, "grade", str(src), "--out", str(on_ray), "--ray"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    try:
+        run = subprocess.run(
+            [sys.executable, "-c", code, "grade", str(src), "--out", str(on_ray), "--ray"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        shutil.rmtree(env["RAY_TMPDIR"], ignore_errors=True)
     assert run.returncode == 0, run.stderr  # graded, and disconnected afterwards
     assert "grading on a local Ray cluster" in run.stderr
     assert _sorted_lines(on_ray) == _sorted_lines(local)
