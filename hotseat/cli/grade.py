@@ -150,7 +150,9 @@ def _local(args: argparse.Namespace, settings: Settings | None) -> Grading:
 
 def _on_ray(args: argparse.Namespace, settings: Settings | None, target: RayTarget) -> Grading:
     # Imported here: the local path never loads Ray (tests/test_import_graph.py).
-    from hotseat.ray_batch.cluster import describe
+    from hotseat.ray_batch.cluster import describe, import_ray
+
+    import_ray()  # first: without Ray installed, say how to install it
     from hotseat.ray_batch.grade import EvaluatorSpec, grade_on_ray
 
     spec = EvaluatorSpec(args.evaluator, settings, args.repeats, not args.no_coach)

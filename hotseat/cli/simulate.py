@@ -113,7 +113,9 @@ def run(args: argparse.Namespace) -> int:
     execute = play_in_threads
     if target is not None:
         # Imported here: the local path never loads Ray (tests/test_import_graph.py).
-        from hotseat.ray_batch.cluster import describe
+        from hotseat.ray_batch.cluster import describe, import_ray
+
+        import_ray()  # first: without Ray installed, say how to install it
         from hotseat.ray_batch.simulate import play_on_ray
 
         execute = play_on_ray(target)

@@ -292,6 +292,10 @@ def test_ray_not_installed_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails as if absent
     assert main(["grade", str(src), "--ray"]) == 1
     assert "pip install 'hotseat[ray]'" in capsys.readouterr().err
+    sim = ["simulate", "--persona", "double-charge", "--bot", "ideal", "--seeds", "1"]
+    assert main([*sim, "--out", str(tmp_path / "sim"), "--ray"]) == 1
+    err = capsys.readouterr().err
+    assert "pip install 'hotseat[ray]'" in err and "Traceback" not in err
 
 
 def test_no_address_starts_a_local_cluster_and_stops_it(tmp_path: Path) -> None:
