@@ -23,6 +23,11 @@ import pytest
 from tests.conftest import _LEAKY_ENV, ROOT
 
 MARKER = "HOTSEAT_TEST_RAY_HEAD"
+TOKEN = secrets.token_hex(16)
+# Ray reads its auth settings from the environment once, when this process first imports
+# it (a test module may, at collection): so they are set here, before any test module.
+os.environ["RAY_AUTH_MODE"] = "token"
+os.environ["RAY_AUTH_TOKEN"] = TOKEN
 
 
 @dataclass(frozen=True)
@@ -57,12 +62,11 @@ class RayCluster:
 def ray_cluster() -> Iterator[RayCluster]:
     folder = Path(tempfile.mkdtemp(prefix="hsray", dir="/tmp"))  # unix sockets: keep it short
     (folder / "empty.toml").write_text("")
-    token = secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if k not in _LEAKY_ENV and not k.startswith("RAY_")}
     env.update(
         HOTSEAT_CONFIG=str(folder / "empty.toml"),
         RAY_AUTH_MODE="token",
-        RAY_AUTH_TOKEN=token,
+        RAY_AUTH_TOKEN=TOKEN,
         **{MARKER: str(folder)},
     )
     head = subprocess.Popen(
@@ -77,7 +81,7 @@ def ray_cluster() -> Iterator[RayCluster]:
     address = head.stdout.readline().strip()
     try:
         assert address, f"the Ray head did not start (exit {head.poll()})"
-        yield RayCluster(address, token, folder)
+        yield RayCluster(address, TOKEN, folder)
     finally:
         head.stdin.close()  # the head stops its own cluster
         try:
@@ -91,7 +95,7 @@ def ray_cluster() -> Iterator[RayCluster]:
 def on_cluster(ray_cluster: RayCluster, monkeypatch: pytest.MonkeyPatch) -> RayCluster:
     """The in-process CLI joins the session's cluster (as a new driver each run)."""
     for name, value in ray_cluster.env().items():
-        monkeypatch.setenv(name, value)
+        monkeypatch.setenv(name, value)  # as set at import; a test may have changed them
     monkeypatch.delenv("HOTSEAT_RAY_ADDRESS", raising=False)
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
     return ray_cluster
