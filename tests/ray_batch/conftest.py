@@ -14,9 +14,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,3 +102,21 @@ def on_cluster(ray_cluster: RayCluster, monkeypatch: pytest.MonkeyPatch) -> RayC
     monkeypatch.delenv("HOTSEAT_RAY_ADDRESS", raising=False)
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
     return ray_cluster
+
+
+class Gauge:
+    """Wraps a fake-server responder; counts the calls open at once, across all workers."""
+
+    def __init__(self, respond: Callable[[dict[str, Any]], Any], hold_s: float) -> None:
+        self.respond, self.hold_s = respond, hold_s
+        self.now = self.peak = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, body: dict[str, Any]) -> Any:
+        with self._lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+        time.sleep(self.hold_s)  # the call stays open, as a slow provider's does
+        with self._lock:
+            self.now -= 1
+        return self.respond(body)

@@ -21,7 +21,7 @@ import pytest
 from hotseat.cli import main
 from tests.conftest import ROOT
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.ray_batch.conftest import RayCluster
+from tests.ray_batch.conftest import Gauge, RayCluster
 
 TRANSCRIPT = {
     "id": "t1",
@@ -81,22 +81,8 @@ def _judge(score: int) -> dict[str, Any]:
     }
 
 
-class Gauge:
-    """Judge replies that count how many calls are open at once, across all workers."""
-
-    def __init__(self, hold_s: float) -> None:
-        self.hold_s = hold_s
-        self.now = self.peak = 0
-        self._lock = threading.Lock()
-
-    def __call__(self, body: dict[str, Any]) -> dict[str, Any]:
-        with self._lock:
-            self.now += 1
-            self.peak = max(self.peak, self.now)
-        time.sleep(self.hold_s)  # the call stays open, as a slow provider's does
-        with self._lock:
-            self.now -= 1
-        return _judge(3 if "today" in body["messages"][1]["content"] else 1)
+def _judge_by_reply(body: dict[str, Any]) -> dict[str, Any]:
+    return _judge(3 if "today" in body["messages"][1]["content"] else 1)
 
 
 def _llm_env(monkeypatch: pytest.MonkeyPatch, server: FakeOpenAIServer) -> None:
@@ -121,10 +107,10 @@ def test_llm_rows_match_and_the_cap_holds_across_workers(
     _llm_env(monkeypatch, fake_openai)
     src = _write(tmp_path / "in.jsonl", _llm_rows(12))
     args = ["grade", str(src), "--evaluator", "llm", "--no-coach", "--concurrency", "3"]
-    fake_openai.responder = Gauge(0.0)
+    fake_openai.responder = _judge_by_reply
     assert main([*args, "--out", str(tmp_path / "local.jsonl")]) == 0
     # Two workers taking two calls each could open four; the run's cap is three.
-    gauge = Gauge(0.2)
+    gauge = Gauge(_judge_by_reply, hold_s=0.2)
     fake_openai.responder = gauge
     assert main([*args, "--out", str(tmp_path / "ray.jsonl"), "--ray", on_cluster.address]) == 0
     assert 2 <= gauge.peak <= 3

@@ -1,5 +1,6 @@
 """`hotseat simulate --ray` on a real two-CPU Ray cluster: the conversations of a local
-run, written by the driver, and a resumed run that plays only what is missing."""
+run, written by the driver, the concurrency cap across workers, and a resumed run that
+plays only what is missing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from hotseat.cli import main
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.ray_batch.conftest import RayCluster
+from tests.ray_batch.conftest import Gauge, RayCluster
 from tests.simulate.conftest import customer_responder
 
 # Differ between any two runs, local ones too: the store's new id and the time taken.
@@ -62,8 +63,12 @@ def test_conversations_are_a_local_runs_and_resume(
     local, on_ray = tmp_path / "local", tmp_path / "ray"
     assert _simulate(local) == 0
     calls = len(fake_openai.requests)
+    # Two workers taking two conversations each could hold four calls; the cap is three.
+    gauge = Gauge(customer_responder, hold_s=0.05)
+    fake_openai.responder = gauge
     assert _simulate(on_ray, "--ray", on_cluster.address) == 0
     assert len(fake_openai.requests) == 2 * calls  # the workers called the provider
+    assert 2 <= gauge.peak <= 3
     assert _comparable(on_ray) == _comparable(local)
     assert len(_rows(on_ray)) == 2 * 2 * 2
     assert not (on_ray / "errors.jsonl").exists() or not (on_ray / "errors.jsonl").read_text()
