@@ -205,28 +205,38 @@ def _transcript_jobs(n: int, t: TranscriptRow, meta: Meta) -> Iterator[Job]:
         )
 
 
-def _grade(evaluator: Evaluator, job: Job) -> dict[str, Any]:
+def _head(job: Job) -> dict[str, Any]:
     # `row` (the input line or record) tells apart rows that repeat an id, as exports do.
     head: dict[str, Any] = {"id": job.id, "row": job.row}
     if job.turn is not None:
         head["turn"] = job.turn
     head.update(job.meta)
+    return head
+
+
+def failed_row(job: Job, error: str) -> dict[str, Any]:
+    """The result row of a job that could not be graded; a rerun grades it again."""
+    return {**_head(job), "error": error}
+
+
+def grade_one(evaluator: Evaluator, job: Job) -> dict[str, Any]:
+    """The result row of one job: its grade, or an error row for an expected failure."""
     if job.error is not None or job.request is None:
-        return {**head, "error": job.error}
+        return failed_row(job, job.error or "nothing to grade")
     if not job.request.reply.strip():
-        return {**head, "error": "reply is empty"}
+        return failed_row(job, "reply is empty")
     try:
         grade = evaluator.grade(job.request)
     except HotseatError as exc:
-        return {**head, "error": f"{type(exc).__name__}: {exc}"}
-    return {**head, **grade.model_dump(mode="json")}
+        return failed_row(job, f"{type(exc).__name__}: {exc}")
+    return {**_head(job), **grade.model_dump(mode="json")}
 
 
 def grade_stream(evaluator: Evaluator, work: Iterable[Job], concurrency: int = 4) -> Iterator[dict]:
     """Grade with at most `concurrency` calls in flight; yield results in input order."""
     for _job, result in run_bounded(
-        lambda job: _grade(evaluator, job), work, concurrency, ordered=True, name="grade"
+        lambda job: grade_one(evaluator, job), work, concurrency, ordered=True, name="grade"
     ):
         if isinstance(result, BaseException):
-            raise result  # _grade turns every expected failure into an error row; this is a bug
+            raise result  # grade_one turns every expected failure into an error row: a bug
         yield result

@@ -50,3 +50,7 @@ class InputError(HotseatError):
 
 class SpeechError(HotseatError):
     """Speech could not be recorded, transcribed or spoken (audio, engine or service)."""
+
+
+class ClusterError(HotseatError):
+    """A batch run cannot use its Ray cluster (not installed, unreachable, no workers)."""

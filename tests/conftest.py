@@ -28,6 +28,9 @@ _LEAKY_ENV = (
     "HOTSEAT_PERSONAS_DIR",
     "HOTSEAT_PROMPTS_DIR",
     "HOTSEAT_SPEECH",
+    # Either would send every batch test to some Ray cluster.
+    "HOTSEAT_RAY_ADDRESS",
+    "RAY_ADDRESS",
 )
 
 

@@ -95,3 +95,51 @@ def test_the_import_graph_has_no_cycle() -> None:
 def test_the_cycle_check_finds_a_cycle() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": {"c"}}) is None
+
+
+# Ray is an optional extra: only these modules import it, and others load them lazily.
+RAY_MODULES = {f"hotseat.ray_batch.{m}" for m in ("cluster", "pool", "grade", "simulate")}
+
+
+def _top_level_imports(tree: ast.Module) -> list[str]:
+    """Modules imported when the module itself is imported (not inside a function)."""
+    names: list[str] = []
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            continue
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names += [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def test_only_the_ray_modules_import_ray_and_others_load_them_lazily() -> None:
+    for name, path in _modules():
+        tree = ast.parse(path.read_text("utf-8"))
+        everywhere = [
+            a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+        ] + [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        if name not in RAY_MODULES:
+            assert not [m for m in everywhere if m == "ray" or m.startswith("ray.")], name
+        if not name.startswith("hotseat.ray_batch"):
+            eager = [m for m in _top_level_imports(tree) if m in RAY_MODULES]
+            assert not eager, f"{name} imports {eager} on import; import it where --ray is used"
+
+
+def test_a_local_grade_never_loads_ray(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "r1", "customer": "Where is my refund?", "reply": "Today, by 5pm."}\n')
+    code = (
+        "import sys; from hotseat.cli import main, build_parser; build_parser(); "
+        "r = main(sys.argv[1:]); sys.exit(r or 'ray' in sys.modules)"
+    )
+    args = ["grade", str(src), "--out", str(tmp_path / "out.jsonl")]
+    run = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True)
+    assert run.returncode == 0, run.stderr.decode()

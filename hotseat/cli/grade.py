@@ -8,6 +8,8 @@ Rerunning with the same OUT resumes: rows already graded there are kept, not red
 repeated ids). Every result carries `row`, its input line or CSV record.
 OUT.meta.json records what OUT was made from (input path and content hash, evaluator,
 repeats, coach); a rerun that differs is refused rather than mixed into OUT.
+With --ray [ADDRESS] (or HOTSEAT_RAY_ADDRESS) the rows are graded on Ray workers and
+written here as they come back: the same rows and resume rule, in completion order.
 Exit status: 0 when every row was graded, 1 when any row failed.
 """
 
@@ -19,8 +21,8 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +31,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from evaluators.factory import NAMES, make_evaluator
 from hotseat.batch_grade import MAX_META, Job, grade_stream, jobs, read_rows
 from hotseat.errors import InputError
+from hotseat.ray_batch.option import RayTarget, add_ray_option, ray_target
 from hotseat.resumable import AppendLog, claim, repair_torn_tail, replace_atomically
-from hotseat.settings import load_settings
+from hotseat.settings import Settings, load_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -67,13 +70,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--concurrency",
         type=int,
         default=4,
-        help="replies graded at once (default 4); lower it if rate-limited",
+        help="replies graded at once (default 4; with --ray, across the whole cluster "
+        "for the LLM graders, while the offline grader uses every CPU); lower it if "
+        "rate-limited",
     )
     parser.add_argument(
         "--no-coach",
         action="store_true",
         help="skip the LLM coaching call; use the offline suggestion",
     )
+    add_ray_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -90,10 +96,9 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:  # before any provider setup: a mismatch needs no key to refuse
         check_out_path(args.out)
         _check_made_from(args.out, _made_from(args))
+    target = ray_target(args.ray)
     settings = None if args.evaluator == "offline" else load_settings()
-    evaluator = make_evaluator(
-        args.evaluator, settings, repeats=args.repeats, coach=not args.no_coach
-    )
+    grade = _local(args, settings) if target is None else _on_ray(args, settings, target)
     rows = read_rows(args.input)
     failed = graded = 0
     done: set[tuple[object, int | None]] = set()
@@ -109,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
             for j in _counting(jobs(rows), ids)
             if not _is_done(j.row, j.id, j.turn, done) or j.error is not None
         )
-        for result in grade_stream(evaluator, todo, concurrency=args.concurrency):
+        for result in stack.enter_context(closing(grade(todo))):
             write(result)  # each row as it is ready: a reader (or a crash) sees it
             if "error" in result:
                 failed += 1
@@ -131,6 +136,28 @@ def run(args: argparse.Namespace) -> int:
         )
     print(f"hotseat grade: {graded} graded, {failed} failed", file=sys.stderr)
     return 1 if failed else 0
+
+
+Grading = Callable[[Iterable[Job]], Iterator[dict[str, Any]]]
+
+
+def _local(args: argparse.Namespace, settings: Settings | None) -> Grading:
+    evaluator = make_evaluator(
+        args.evaluator, settings, repeats=args.repeats, coach=not args.no_coach
+    )
+    return lambda todo: grade_stream(evaluator, todo, concurrency=args.concurrency)
+
+
+def _on_ray(args: argparse.Namespace, settings: Settings | None, target: RayTarget) -> Grading:
+    # Imported here: the local path never loads Ray (tests/test_import_graph.py).
+    from hotseat.ray_batch.cluster import describe, import_ray
+
+    import_ray()  # first: without Ray installed, say how to install it
+    from hotseat.ray_batch.grade import EvaluatorSpec, grade_on_ray
+
+    spec = EvaluatorSpec(args.evaluator, settings, args.repeats, not args.no_coach)
+    print(f"hotseat grade: grading on {describe(target)}", file=sys.stderr)
+    return lambda todo: grade_on_ray(target, spec, todo, args.concurrency)
 
 
 def _counting(work: Iterable[Job], ids: Counter[tuple[str, int | None]]) -> Iterator[Job]:

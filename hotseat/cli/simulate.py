@@ -4,6 +4,8 @@
 Writes DIR/conversations.jsonl (one object per finished conversation, appended as each
 finishes), DIR/errors.jsonl (failures, retried on the next run) and DIR/simulate.db.
 Rerun the same command after a kill to finish the rest. Exit 0 when nothing failed.
+With --ray [ADDRESS] (or HOTSEAT_RAY_ADDRESS) Ray workers play the conversations and
+this process writes the same files as they finish.
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from evaluators.factory import NAMES, make_evaluator
-from evaluators.grade import Evaluator
 from hotseat.bots import BOT_MODES, BOT_NAMES
 from hotseat.errors import InputError
 from hotseat.personas import DIFFICULTIES
+from hotseat.ray_batch.option import add_ray_option, ray_target
 from hotseat.settings import load_settings
 from hotseat.simulate import ConversationRecord, SimPlan, run_simulation
+from hotseat.simulate.runner import play_in_threads
 from hotseat.store import SessionRecord, StoreError
 from hotseat.store.lineage import Lineage, open_versions, unnamed_id
 
@@ -65,7 +69,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=4,
         metavar="C",
-        help="conversations at once (default 4); lower it if rate-limited",
+        help="conversations at once (default 4; with --ray, across the whole cluster); "
+        "lower it if rate-limited",
     )
     parser.add_argument(
         "--bot-mode",
@@ -86,6 +91,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "no cheaper mode since it reads meaning with a learned head)",
     )
     parser.add_argument("--out", type=Path, required=True, metavar="DIR")
+    add_ray_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -103,8 +109,19 @@ def run(args: argparse.Namespace) -> int:
         bot_mode=args.bot_mode,
     )
 
-    def evaluator() -> Evaluator:
-        return make_evaluator(args.evaluator, settings)
+    # A partial, not a closure: Ray workers receive it (pickled) and build their own.
+    evaluator = partial(make_evaluator, args.evaluator, settings)
+    target = ray_target(args.ray)
+    execute = play_in_threads
+    if target is not None:
+        # Imported here: the local path never loads Ray (tests/test_import_graph.py).
+        from hotseat.ray_batch.cluster import describe, import_ray
+
+        import_ray()  # first: without Ray installed, say how to install it
+        from hotseat.ray_batch.simulate import play_on_ray
+
+        execute = play_on_ray(target)
+        print(f"hotseat simulate: playing on {describe(target)}", file=sys.stderr)
 
     versions: dict[str, set[str]] = {}
     with ExitStack() as stack:
@@ -126,7 +143,13 @@ def run(args: argparse.Namespace) -> int:
                     bar.set_postfix_str(f"{record.bot}: {record.end_state}")
 
         summary = run_simulation(
-            plan, args.out, settings, evaluator, on_done=done, version_of=version_of
+            plan,
+            args.out,
+            settings,
+            evaluator,
+            on_done=done,
+            version_of=version_of,
+            execute=execute,
         )
     print(
         f"hotseat simulate: {summary.finished} finished, {summary.skipped} already done, "

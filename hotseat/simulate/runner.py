@@ -2,14 +2,16 @@
 
 Threads, not processes: a conversation spends its time waiting on the provider. Each
 worker thread has its own Engine, evaluator and bots; the Store is shared (it is safe
-across threads). A failed conversation is logged to errors.jsonl and retried next run.
+across threads). `--ray` swaps the executor (hotseat.ray_batch.simulate: the same Player
+in Ray workers); either way this process writes the results. A failed conversation is
+logged to errors.jsonl and retried next run.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from evaluators.grade import Evaluator
 from hotseat import paths
 from hotseat.bots import BOT_NAMES, TraineeBot, make_bot
 from hotseat.engine import Engine
-from hotseat.errors import InputError
+from hotseat.errors import HotseatError, InputError
 from hotseat.personas import DIFFICULTIES, load_catalog
 from hotseat.runner import run_bounded
 from hotseat.settings import Settings
@@ -84,14 +86,61 @@ def check_plan(plan: SimPlan) -> SimPlan:
     return plan
 
 
-class _Workers(threading.local):
-    """Per-thread engine and bots, built on first use in that thread."""
+@dataclass(frozen=True)
+class SimWork:
+    """What a worker needs to play any conversation of a plan (picklable, for Ray)."""
 
+    plan: SimPlan
+    settings: Settings
+    make_evaluator: Callable[[], Evaluator]
+    db_url: str  # the store every session is saved in
+
+
+Outcome = tuple[JobKey, ConversationRecord | BaseException]
+# Plays `todo` and yields each key with its record or the exception it raised, in any order.
+Execute = Callable[[SimWork, list[JobKey]], Iterator[Outcome]]
+
+
+class Player:
+    """Plays conversations; each thread gets its own engine and bots, built on first use."""
+
+    def __init__(self, work: SimWork, store: Store) -> None:
+        self.work = work
+        self.store = store
+        self._local = _PerThread()
+
+    def play(self, key: JobKey) -> ConversationRecord:
+        local, work = self._local, self.work
+        if local.engine is None:
+            local.engine = Engine(
+                work.settings,
+                self.store,
+                work.make_evaluator(),
+                personas_dir=work.plan.personas_dir,
+                prompts_dir=work.plan.prompts_dir,
+            )
+        if key.bot not in local.bots:
+            local.bots[key.bot] = make_bot(
+                key.bot, work.plan.bot_mode, work.settings, work.plan.prompts_dir
+            )
+        return run_conversation(local.engine, local.bots[key.bot], key, work.plan.turns)
+
+
+class _PerThread(threading.local):
     engine: Engine | None = None
     bots: dict[str, TraineeBot]
 
     def __init__(self) -> None:
         self.bots = {}
+
+
+def play_in_threads(work: SimWork, todo: list[JobKey]) -> Iterator[Outcome]:
+    """The local executor: a thread pool of `plan.concurrency` (conversations wait on I/O)."""
+    with Store(work.db_url) as store:
+        player = Player(work, store)
+        yield from run_bounded(
+            player.play, todo, work.plan.concurrency, ordered=False, name="simulate"
+        )
 
 
 def run_simulation(
@@ -101,11 +150,15 @@ def run_simulation(
     make_evaluator: Callable[[], Evaluator],
     on_done: Callable[[ConversationRecord | None, dict[str, Any] | None], None] | None = None,
     version_of: Callable[[SessionRecord], str] | None = None,
+    execute: Execute = play_in_threads,
 ) -> SimSummary:
     """Run every unfinished conversation of `plan`; results land in `out_dir`.
 
     `version_of` names the card version a session ran with (hotseat.store.lineage); each
-    record keeps it as `persona_version`."""
+    record keeps it as `persona_version`. `execute` plays them (threads here;
+    hotseat.ray_batch.simulate on Ray); whatever plays them, results are written here, as
+    each comes back.
+    """
     plan = check_plan(plan)
     files = ResultFiles(out_dir)
     # A resumed run must mean the same thing: same bots, grader, provider and model.
@@ -124,28 +177,12 @@ def run_simulation(
         skipped=len(plan.jobs()) - len(todo),
         repaired_bytes=files.repaired_bytes,
     )
-    local = _Workers()
-
-    with Store(f"sqlite:///{files.dir.resolve() / DB_FILE}") as store:
-
-        def one(key: JobKey) -> ConversationRecord:
-            if local.engine is None:
-                local.engine = Engine(
-                    settings,
-                    store,
-                    make_evaluator(),
-                    personas_dir=plan.personas_dir,
-                    prompts_dir=plan.prompts_dir,
-                )
-            if key.bot not in local.bots:
-                local.bots[key.bot] = make_bot(key.bot, plan.bot_mode, settings, plan.prompts_dir)
-            return run_conversation(local.engine, local.bots[key.bot], key, plan.turns)
-
-        for key, result in run_bounded(one, todo, plan.concurrency, ordered=False, name="simulate"):
+    work = SimWork(plan, settings, make_evaluator, f"sqlite:///{files.dir.resolve() / DB_FILE}")
+    with Store(work.db_url) as store:
+        for key, result in execute(work, todo):
             if isinstance(result, ConversationRecord):
                 if version_of is not None:
-                    named = version_of(store.get_session(result.session_id))
-                    result = result.model_copy(update={"persona_version": named})
+                    result = _named(result, store, version_of)
                 files.add_result(result)
                 summary.finished += 1
                 if on_done:
@@ -158,3 +195,15 @@ def run_simulation(
                 if on_done:
                     on_done(None, row)
     return summary
+
+
+def _named(
+    record: ConversationRecord, store: Store, version_of: Callable[[SessionRecord], str]
+) -> ConversationRecord:
+    """The record with its card version's name. A Ray worker on another machine saved the
+    session in its own copy of the run's database: then the record stays unnamed."""
+    try:
+        session = store.get_session(record.session_id)
+    except HotseatError:
+        return record
+    return record.model_copy(update={"persona_version": version_of(session)})
