@@ -251,3 +251,25 @@ def test_rubric_gates_and_deflection_caps(offline: OfflineEvaluator) -> None:
     assert warm.empathy <= 3  # 4 needs an exploring question
     wall = grade(offline, "I'm sorry, it is policy that refunds take 7-10 business days.")
     assert wall.empowerment == 0  # a policy wall is a deflection, whatever else is said
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Refunding it now, reference by email in five minutes.",
+        "Cancelling the second payment now. You'll see it back by tomorrow morning.",
+    ],
+)
+def test_chat_shorthand_without_a_subject_is_still_an_action(
+    offline: OfflineEvaluator, reply: str
+) -> None:
+    """Terse chat drops "I'm": a sentence that opens on the agent's action is theirs."""
+    g = grade(offline, reply)
+    assert "concrete_action" in {t.name for t in g.techniques}
+    assert g.empowerment >= 3
+
+
+def test_shorthand_that_refuses_the_action_is_not_one(offline: OfflineEvaluator) -> None:
+    g = grade(offline, "Refunding it isn't possible, sorry.")
+    assert "concrete_action" not in {t.name for t in g.techniques}
+    assert g.empowerment <= 1
