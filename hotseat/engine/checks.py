@@ -71,6 +71,10 @@ class LineRules:
     question_words: frozenset[str] = frozenset()  # its content words (first five letters)
     reply_to_thanks: tuple[str, ...] = ()
     agent_thanked: bool = False
+    action_stems: tuple[str, ...] = ()
+    agent_acting: str = ""  # regex: the agent saying they do it; {stem} is the action
+    denial: str = ""  # regex: the customer saying it is not being done
+    agent_did: tuple[str, ...] = ()  # per turn: the action stems the agent said they do
 
     def for_turn(
         self,
@@ -95,6 +99,15 @@ class LineRules:
             asked=any(s.rstrip().endswith("?") for s in _sentences(agent_reply)),
             question_words=self._question_words(agent_reply),
             agent_thanked=bool(re.search(r"\bthank", _normalise(agent_reply))),
+            agent_did=self._actions(agent_reply),
+        )
+
+    def _actions(self, agent_reply: str) -> tuple[str, ...]:
+        low = _normalise(agent_reply)
+        return tuple(
+            stem
+            for stem in self.action_stems
+            if re.search(self.agent_acting.format(stem=re.escape(stem)), low)
         )
 
     def _question_words(self, agent_reply: str) -> frozenset[str]:
@@ -140,6 +153,9 @@ class LineRules:
             answer_markers=_patterns(data, "answer_markers"),
             stopwords=frozenset(_lower(data.get("question_stopwords") or [])),
             reply_to_thanks=_lower(data.get("reply_to_thanks") or []),
+            action_stems=_lower(data.get("action_stems") or []),
+            agent_acting=str(data.get("agent_acting", "")),
+            denial=str(data.get("denial", "")),
             card_words=frozenset(_words(card_text)),
             card_numbers=frozenset(_numbers(card_text)),
             repairs={str(k): " ".join(str(v).split()) for k, v in _mapping(data, "repair")},
@@ -218,6 +234,7 @@ def sentence_problem(
         _repeats(low, sentence, rules),
         _emotions(low, rules),
         _off_intent(low, intent, rules),
+        _denies(low, rules),
         _invented_amount(sentence, rules),
         _unanswered(low, intent, rules) if first else None,
     )
@@ -287,6 +304,15 @@ def _off_intent(low: str, intent: str, rules: LineRules) -> str | None:
         return "wrong_intent"
     if intent in rules.calm_intents and _has(low, rules.escalation_phrases):
         return "wrong_intent"
+    return None
+
+
+def _denies(low: str, rules: LineRules) -> str | None:
+    """ "Why aren't you refunding it?" right after "I'm refunding it now": the line ignores
+    the reply it answers."""
+    for stem in rules.agent_did:
+        if re.search(rules.denial.format(stem=re.escape(stem)), _QUOTED.sub(" ", low)):
+            return "denies_action"
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hotseat.engine.checks import LineRules
+from hotseat.engine.checks import LineRules, sentence_problem
 from hotseat.engine.prompts import instruction_texts, load_prompts
 from hotseat.engine.release import Release, release, split_sentences
 from hotseat.errors import ConfigError
@@ -271,3 +271,42 @@ def test_youre_welcome_is_the_agents_line_unless_the_agent_thanked() -> None:
     )
     thanked = RULES.for_turn("Thank you for your patience, I've refunded it.")
     assert _problem("You're welcome. Is it really done?", "accept", thanked) is None
+
+
+REFUNDING = "I'm refunding the second charge right now and I'll email you the reference."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Seen from the embedded model in the app, right after the reply above.
+        "Your mistake is making me short on rent, and I don't understand why you're not "
+        "refunding the charges.",
+        "So you're refusing to refund me?",
+        "You never refund anything.",
+    ],
+)
+def test_denying_what_the_agent_just_did_is_rejected(line: str) -> None:
+    rules = RULES.for_turn(REFUNDING)
+    assert sentence_problem(line, "push_back", rules, first=False) == "denies_action"
+
+
+@pytest.mark.parametrize(
+    ("agent", "line"),
+    [
+        # The agent refused: the customer may say so.
+        ("I'm not able to refund that, it's our policy.", "Why aren't you refunding it?"),
+        ("I can't refund it today.", "So you're not refunding it?"),
+        # The agent acted: doubt or a deadline is fine, denial is not what they say.
+        (REFUNDING, "Fine. When will the refund actually land?"),
+        (REFUNDING, "I'll believe it when I see the money back."),
+    ],
+)
+def test_doubt_or_a_refusal_the_agent_made_passes(agent: str, line: str) -> None:
+    rules = RULES.for_turn(agent)
+    assert sentence_problem(line, "push_back", rules, first=False) is None
+
+
+def test_customer_saying_sorry_to_hear_is_the_agents_line() -> None:
+    pieces, result = _release("I'm sorry to hear this, but I still feel upset.")
+    assert pieces == [] and result.problem == "role_reversal"
