@@ -7,7 +7,7 @@ from hotseat.ui.factory import get_engine
 
 st.set_page_config(page_title="Hotseat · Debrief", page_icon="📋")
 engine = get_engine()
-view = widgets.session_from_url(engine, signin.viewer())
+view = widgets.session_from_url(engine, signin.viewer(), remembered=True)
 if view is None:
     st.info("Open a debrief from a finished conversation (the link carries the session).")
     st.stop()

@@ -13,7 +13,7 @@ st.set_page_config(page_title="Hotseat · What if", page_icon="🔀")
 st.title("🔀 What if…")
 viewer = signin.viewer()
 engine = get_engine()
-view = widgets.session_from_url(engine, viewer)
+view = widgets.session_from_url(engine, viewer, remembered=True)
 if view is None:
     st.info("Open this page from a conversation (the link carries the session).")
     st.stop()

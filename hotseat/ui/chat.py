@@ -88,6 +88,7 @@ def _start(engine: Engine, name: str, persona_id: str, difficulty: str) -> None:
 
 def conversation(engine: Engine, view: SessionView, prefs: VoicePrefs | None = None) -> None:
     widgets.remember_trainee(view.trainee_name)
+    widgets.remember_session(view.session_id)
     seen_map: dict[str, int] = st.session_state.setdefault(SEEN, {})
     # What the trainee saw when they typed is the last drawing, not this run's fresh read.
     seen = seen_map.get(view.session_id, len(view.transcript))

@@ -42,10 +42,21 @@ def visible_session(engine: Engine, viewer: Viewer, session_id: str) -> SessionV
     return view if can_see(viewer, view.trainee_name) else None
 
 
-def session_from_url(engine: Engine, viewer: Viewer) -> SessionView | None:
+def session_from_url(
+    engine: Engine, viewer: Viewer, remembered: bool = False
+) -> SessionView | None:
     """The session named in the URL, or None (with a message when the link is stale or
-    the session is someone else's: the same message, "not found", for both)."""
+    the session is someone else's: the same message, "not found", for both).
+
+    remembered: a page about one call, opened from the sidebar (whose links carry no
+    session), shows the call this tab was last in and puts it in the URL so the link can
+    be kept. Not for the chat page, where no session means "start a new one"."""
     session_id = st.query_params.get("session")
+    if not session_id and remembered:
+        session_id = st.session_state.get(REMEMBERED_SESSION)
+        if not session_id or visible_session(engine, viewer, session_id) is None:
+            return None
+        st.query_params["session"] = session_id
     if not session_id:
         return None
     view = visible_session(engine, viewer, session_id)
@@ -65,10 +76,18 @@ def session_from_url(engine: Engine, viewer: Viewer) -> SessionView | None:
 REMEMBERED_TRAINEE = "remembered_trainee"
 
 
+REMEMBERED_SESSION = "remembered_session"
+
+
 def remember_trainee(name: str) -> None:
     """The name this browser tab is working as, for pages opened from the sidebar."""
     if name:
         st.session_state[REMEMBERED_TRAINEE] = name
+
+
+def remember_session(session_id: str) -> None:
+    """The call this browser tab is in, for Debrief and What if opened from the sidebar."""
+    st.session_state[REMEMBERED_SESSION] = session_id
 
 
 def progress_trainee(viewer: Viewer) -> str:

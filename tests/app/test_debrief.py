@@ -86,3 +86,28 @@ def test_lesson_table() -> None:
     ]
     for anti, graded, expected in cases:
         assert lesson(anti, graded).startswith(expected), (anti, expected)
+
+
+def test_debrief_from_the_sidebar_opens_this_tabs_call(make_app, app_env) -> None:
+    """The sidebar's page link carries no session: the tab's last call is shown, and the
+    URL then names it (so the link can be kept or shared)."""
+    app_env.responder = lambda body: "Fine. What happens next?"
+    at = reply(start_session(make_app(), name="Pat"), GOOD_REPLY)
+    sid = at.query_params["session"]
+    at.switch_page("pages/1_Debrief.py")
+    at.query_params.clear()
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["📋 Debrief"]
+    assert at.query_params["session"] == sid
+    assert not [i for i in at.info if "Open a debrief" in i.value]
+
+
+def test_debrief_with_no_call_in_this_tab_says_how_to_open_one(make_app) -> None:
+    at = make_app("app.py")
+    at.run()
+    at.switch_page("pages/1_Debrief.py")
+    at.query_params.clear()
+    at.run()
+    assert not at.exception
+    assert any("Open a debrief" in i.value for i in at.info)
