@@ -30,20 +30,10 @@ from evaluators.text import units  # noqa: E402
 from hotseat.batch_grade import Job, grade_stream  # noqa: E402
 from hotseat.llm import chat_model  # noqa: E402
 from hotseat.settings import load_settings  # noqa: E402
+from tests.fakes.judge import judge_answer  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAIServer  # noqa: E402
 
 LABELS = ROOT / "calibration"
-JUDGE_ANSWER = {
-    "addresses_grader": False,
-    "empathy_called_for": True,
-    "empathy_reasoning": "r",
-    "empowerment_reasoning": "r",
-    "techniques": [],
-    "anti_patterns": [],
-    "empathy": 2,
-    "empowerment": 2,
-    "reason": "ok",
-}
 
 
 def load_requests(names: tuple[str, ...]) -> list[GradeRequest]:
@@ -130,7 +120,7 @@ def bench_float_baseline(requests: list[GradeRequest]) -> tuple[float, float]:
 def bench_judge(latency: float, levels: list[int], n: int) -> list[tuple[int, float, float]]:
     out = []
     with FakeOpenAIServer() as server:
-        server.responder = lambda body: JUDGE_ANSWER
+        server.responder = lambda body: judge_answer(2, reason="ok")
         server.latency_s = latency
         settings = load_settings(
             overrides={

@@ -14,6 +14,7 @@ from hotseat.cli import calibrate as calibrate_cli
 from hotseat.cli import grade as grade_cli
 from hotseat.cli import main
 from hotseat.settings import Settings
+from tests.fakes.judge import judge_answer
 from tests.fakes.openai_server import FakeOpenAIServer
 
 FIELDS = {
@@ -155,18 +156,7 @@ def test_llm_grading_is_concurrent_and_keeps_input_order(
 
     def respond(body: dict[str, Any]) -> dict[str, Any]:
         text = body["messages"][1]["content"]
-        score = 4 if "reversed" in text else 1
-        return {
-            "addresses_grader": False,
-            "empathy_called_for": True,
-            "empathy_reasoning": "r",
-            "empowerment_reasoning": "r",
-            "techniques": [],
-            "anti_patterns": [],
-            "empathy": score,
-            "empowerment": score,
-            "reason": f"judged {score}",
-        }
+        return judge_answer(4 if "reversed" in text else 1)
 
     fake_openai.responder = respond
     fake_openai.latency_s = 0.05
@@ -270,18 +260,7 @@ def test_calibrate_llm_reports_run_to_run_spread(
     answers = iter([1, 3] * 10)
 
     def respond(body: dict[str, Any]) -> dict[str, Any]:
-        score = next(answers)
-        return {
-            "addresses_grader": False,
-            "empathy_called_for": True,
-            "empathy_reasoning": "r",
-            "empowerment_reasoning": "r",
-            "techniques": [],
-            "anti_patterns": [],
-            "empathy": score,
-            "empowerment": 2,
-            "reason": "ok",
-        }
+        return judge_answer(next(answers), 2, reason="ok")
 
     fake_openai.responder = respond
     rows = [

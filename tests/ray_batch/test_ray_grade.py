@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 
 from hotseat.cli import main
 from tests.conftest import ROOT
+from tests.fakes.judge import judge_answer
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.ray_batch.conftest import Gauge, RayCluster
 
@@ -67,22 +69,8 @@ def test_offline_rows_are_a_local_runs_rows(on_cluster: RayCluster, tmp_path: Pa
     assert len(_sorted_lines(local)) == 40 + 2 + 2
 
 
-def _judge(score: int) -> dict[str, Any]:
-    return {
-        "addresses_grader": False,
-        "empathy_called_for": True,
-        "empathy_reasoning": "r",
-        "empowerment_reasoning": "r",
-        "techniques": [],
-        "anti_patterns": [],
-        "empathy": score,
-        "empowerment": score,
-        "reason": f"judged {score}",
-    }
-
-
 def _judge_by_reply(body: dict[str, Any]) -> dict[str, Any]:
-    return _judge(3 if "today" in body["messages"][1]["content"] else 1)
+    return judge_answer(3 if "today" in body["messages"][1]["content"] else 1)
 
 
 def _llm_env(monkeypatch: pytest.MonkeyPatch, server: FakeOpenAIServer) -> None:
@@ -162,7 +150,7 @@ class Stall:
         if mine:
             self.stalled.set()
             self.release.wait(120)
-        return _judge(2)
+        return judge_answer(2)
 
 
 def _expected(
@@ -170,10 +158,52 @@ def _expected(
 ) -> Path:
     """The same input graded locally, for comparison."""
     _llm_env(monkeypatch, server)
-    server.responder = lambda body: _judge(2)
+    server.responder = lambda body: judge_answer(2)
     local = tmp_path / "local.jsonl"
     assert main(["grade", str(src), "--evaluator", "llm", "--no-coach", "--out", str(local)]) == 0
     return local
+
+
+@dataclass
+class StalledRun:
+    """A `--ray` grade of 10 replies run as a separate driver, whose `nth` LLM call hangs
+    until `stall.release` is set; `local` is the same input graded locally."""
+
+    cli: list[str]
+    env: dict[str, str]
+    local: Path
+    out: Path
+    stall: Stall
+    driver: subprocess.Popen
+
+    def rerun(self) -> subprocess.CompletedProcess:
+        return subprocess.run(self.cli, cwd=ROOT, env=self.env, capture_output=True, text=True)
+
+    def assert_complete(self) -> None:
+        assert len(_keys(self.out)) == len(set(_keys(self.out))) == 10
+        assert _sorted_lines(self.out) == _sorted_lines(self.local)
+
+
+def _stalled_run(
+    ray_cluster: RayCluster,
+    server: FakeOpenAIServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    nth: int,
+) -> StalledRun:
+    src = _write(tmp_path / "in.jsonl", _llm_rows(10))
+    env = _driver_env(ray_cluster, server)
+    local = _expected(tmp_path, src, server, monkeypatch)
+    stall = Stall(nth=nth)
+    server.responder = stall
+    out = tmp_path / "ray.jsonl"
+    cli = _cli(ray_cluster, server, src, out)
+    driver = subprocess.Popen(cli, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    if not stall.stalled.wait(180):
+        stall.release.set()
+        driver.kill()
+        pytest.fail(f"call {nth} never came")
+    return StalledRun(cli, env, local, out, stall, driver)
 
 
 def test_worker_killed_mid_call_loses_and_repeats_nothing(
@@ -182,35 +212,23 @@ def test_worker_killed_mid_call_loses_and_repeats_nothing(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    src = _write(tmp_path / "in.jsonl", _llm_rows(10))
-    env = _driver_env(ray_cluster, fake_openai)
-    local = _expected(tmp_path, src, fake_openai, monkeypatch)
-    stall = Stall(nth=4)
-    fake_openai.responder = stall
-    out = tmp_path / "ray.jsonl"
-    driver = subprocess.Popen(
-        _cli(ray_cluster, fake_openai, src, out), cwd=ROOT, env=env, stderr=subprocess.PIPE
-    )
+    run = _stalled_run(ray_cluster, fake_openai, monkeypatch, tmp_path, nth=4)
     try:
-        assert stall.stalled.wait(180), "the fourth call never came"
         victims = ray_cluster.worker_pids("GradeWorker")
         assert victims, "no GradeWorker process found"
         for pid in victims:  # one of them holds the stalled call
             os.kill(pid, signal.SIGKILL)
     finally:
-        stall.release.set()
-    _, err = driver.communicate(timeout=300)
+        run.stall.release.set()
+    _, err = run.driver.communicate(timeout=300)
     assert not any(Path(f"/proc/{pid}").exists() for pid in victims)
     # Ray restarted the workers and retried the killed call: the run itself finished.
-    assert driver.returncode == 0, err.decode()
-    assert "10 graded, 0 failed" in err.decode()
-    rerun = subprocess.run(
-        _cli(ray_cluster, fake_openai, src, out), cwd=ROOT, env=env, capture_output=True
-    )
-    assert rerun.returncode == 0, rerun.stderr.decode()
-    assert "resuming, 10 already graded" in rerun.stderr.decode()
-    assert len(_keys(out)) == len(set(_keys(out))) == 10
-    assert _sorted_lines(out) == _sorted_lines(local)
+    assert run.driver.returncode == 0, err
+    assert "10 graded, 0 failed" in err
+    rerun = run.rerun()
+    assert rerun.returncode == 0, rerun.stderr
+    assert "resuming, 10 already graded" in rerun.stderr
+    run.assert_complete()
 
 
 def test_driver_killed_mid_run_resumes_without_duplicates(
@@ -219,33 +237,23 @@ def test_driver_killed_mid_run_resumes_without_duplicates(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    src = _write(tmp_path / "in.jsonl", _llm_rows(10))
-    env = _driver_env(ray_cluster, fake_openai)
-    local = _expected(tmp_path, src, fake_openai, monkeypatch)
-    stall = Stall(nth=5)
-    fake_openai.responder = stall
-    out = tmp_path / "ray.jsonl"
-    driver = subprocess.Popen(
-        _cli(ray_cluster, fake_openai, src, out), cwd=ROOT, env=env, stderr=subprocess.DEVNULL
-    )
+    run = _stalled_run(ray_cluster, fake_openai, monkeypatch, tmp_path, nth=5)
     try:
-        assert stall.stalled.wait(180), "the fifth call never came"
         deadline = time.monotonic() + 120
-        while len(_keys(out) if out.exists() else []) < 2 and time.monotonic() < deadline:
+        while len(_keys(run.out) if run.out.exists() else []) < 2:
+            if time.monotonic() > deadline:
+                break
             time.sleep(0.05)  # rows of calls that finished reach the file
-        driver.send_signal(signal.SIGKILL)
-        driver.wait()
+        run.driver.send_signal(signal.SIGKILL)
+        run.driver.communicate()
     finally:
-        stall.release.set()
-    before = len(_keys(out))
+        run.stall.release.set()
+    before = len(_keys(run.out))
     assert 2 <= before < 10
-    rerun = subprocess.run(
-        _cli(ray_cluster, fake_openai, src, out), cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    rerun = run.rerun()
     assert rerun.returncode == 0, rerun.stderr
     assert f"resuming, {before} already graded" in rerun.stderr
-    assert len(_keys(out)) == len(set(_keys(out))) == 10
-    assert _sorted_lines(out) == _sorted_lines(local)
+    run.assert_complete()
 
 
 def _free_port() -> int:
