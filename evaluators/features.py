@@ -116,8 +116,8 @@ class Reading:
     vectors: np.ndarray  # (clauses, embed) of the words graded
     before: str  # the words before the first sentence aimed at the grader (all when none)
     # What the learned called-for model reads: the customer message's embedding, its cues
-    # and the rule's verdict (`called_for` and the need columns hold the rule's until
-    # `settle` puts the model's in).
+    # and the rule's verdict (the need columns hold the rule's verdict until `settle` puts
+    # the model's probability in; `called_for` always stays the rule's).
     called_for_inputs: np.ndarray
 
     def names(self) -> set[str]:

@@ -68,7 +68,7 @@ class Head:
     called_for: CalledForModel
 
     def settle(self, reading: Reading) -> Reading:
-        """The reading with this head's called-for verdict in place of the rule's."""
+        """The reading with this head's called-for probability in its need columns."""
         return settle(reading, float(self.called_for.probability(reading.called_for_inputs)[0]))
 
     def design(self, features: np.ndarray) -> np.ndarray:
@@ -205,12 +205,8 @@ def load(source: Path | bytes) -> Head:
             "The grader's head was trained on another feature layout.",
             hint="Rebuild it: hotseat calibrate --train calibration/*.jsonl",
         )
-    model = CalledForModel(
-        data["called_for.weights"],
-        float(data["called_for.bias"]),
-        data["called_for.mean"],
-        data["called_for.scale"],
-    )
+    weights, bias, mean, scale = (data[f"called_for.{f}"] for f in CALLED_FOR_FIELDS)
+    model = CalledForModel(weights, float(bias), mean, scale)
     return Head(*(data[f"head.{f}"] for f in FIELDS), model)
 
 

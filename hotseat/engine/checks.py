@@ -310,8 +310,9 @@ def _off_intent(low: str, intent: str, rules: LineRules) -> str | None:
 def _denies(low: str, rules: LineRules) -> str | None:
     """ "Why aren't you refunding it?" right after "I'm refunding it now": the line ignores
     the reply it answers."""
+    said = _QUOTED.sub(" ", low)
     for stem in rules.agent_did:
-        if re.search(rules.denial.format(stem=re.escape(stem)), _QUOTED.sub(" ", low)):
+        if re.search(rules.denial.format(stem=re.escape(stem)), said):
             return "denies_action"
     return None
 

@@ -52,13 +52,8 @@ def session_from_url(
     session), shows the call this tab was last in and puts it in the URL so the link can
     be kept. Not for the chat page, where no session means "start a new one"."""
     session_id = st.query_params.get("session")
-    if not session_id and remembered:
-        session_id = st.session_state.get(REMEMBERED_SESSION)
-        if not session_id or visible_session(engine, viewer, session_id) is None:
-            return None
-        st.query_params["session"] = session_id
     if not session_id:
-        return None
+        return _remembered(engine, viewer) if remembered else None
     view = visible_session(engine, viewer, session_id)
     if view is None:
         # Whatever the link holds, it is shown as text and nothing of the store is named.
@@ -68,6 +63,15 @@ def session_from_url(
                 "another database, or not yours: start a new conversation below."
             )
         )
+    return view
+
+
+def _remembered(engine: Engine, viewer: Viewer) -> SessionView | None:
+    """This tab's last call, now named in the URL; None when there is none to show."""
+    session_id = st.session_state.get(REMEMBERED_SESSION)
+    view = visible_session(engine, viewer, session_id) if session_id else None
+    if view is not None:
+        st.query_params["session"] = session_id
     return view
 
 
