@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Locator
 
 from hotseat.ui.waiting import TYPING
 from tests.e2e.conftest import ROOT, STARTUP_S, streamlit_app
@@ -128,6 +130,20 @@ def _studio(page, url: str) -> None:
     page.get_by_role("tab", name="Preview chat").wait_for(timeout=WAIT_MS)
 
 
+def _boxes(*locators: Locator) -> list[dict[str, float]]:
+    """Each element's box, measured together once all are drawn: a rerun that redraws the
+    tab leaves them detached for a moment, so an empty measure is taken again."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        for locator in locators:
+            locator.wait_for(state="visible", timeout=WAIT_MS)
+        boxes = [locator.bounding_box() for locator in locators]
+        if all(b is not None for b in boxes):
+            return boxes  # type: ignore[return-value]
+        assert time.monotonic() < deadline, "the elements never stayed drawn"
+        time.sleep(0.1)
+
+
 def test_studio_preview_and_realism_show_their_work(browser, slow_app, artifacts: Path) -> None:
     url, gate = slow_app
     page = browser.new_page(viewport={"width": 1300, "height": 1400})
@@ -150,12 +166,7 @@ def test_studio_preview_and_realism_show_their_work(browser, slow_app, artifacts
     # The input cleared itself and sits under the conversation. (Both are measured once
     # visible: a rerun that redraws the tab leaves them without a box for a moment.)
     assert box.input_value() == ""
-    last_message = panel.locator("[data-testid=stChatMessage]").last
-    last_message.wait_for(state="visible", timeout=WAIT_MS)
-    box.wait_for(state="visible", timeout=WAIT_MS)
-    last = last_message.bounding_box()
-    below = box.bounding_box()
-    assert last is not None and below is not None
+    last, below = _boxes(panel.locator("[data-testid=stChatMessage]").last, box)
     assert below["y"] > last["y"]
 
     page.get_by_role("tab", name="Realism check").click()
