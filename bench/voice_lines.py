@@ -21,8 +21,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hotseat.engine.checks import LineRules, sentence_problem  # noqa: E402
-from hotseat.engine.prompts import instruction_texts, load_prompts  # noqa: E402
+from hotseat.engine.checks import sentence_problem  # noqa: E402
+from hotseat.engine.customer_lines import line_rules  # noqa: E402
+from hotseat.engine.prompts import load_prompts  # noqa: E402
 from hotseat.engine.release import split_sentences  # noqa: E402
 from hotseat.personas import get_card  # noqa: E402
 
@@ -59,11 +60,13 @@ def verdict(row: dict[str, Any]) -> str | None:
     """The checker's first defect on this line (None: it would pass), as it runs live."""
     prompts = load_prompts()
     card = get_card(row["persona"], row.get("difficulty", "standard"))
-    rules = LineRules.from_data(prompts.checks, card).for_turn(
-        row["agent"],
-        earlier_customer=row["earlier"],
-        agent_history=row["agent_history"],
-        instruction=instruction_texts(prompts),
+    rules = line_rules(
+        prompts,
+        card,
+        row["intent"] or "vent",
+        [*row["agent_history"], row["agent"]],
+        row["earlier"],
+        embedded=True,
     )
     for n, sentence in enumerate(split_sentences([row["line"]])):
         problem = sentence_problem(sentence, row["intent"] or "vent", rules, first=n == 0)

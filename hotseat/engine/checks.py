@@ -3,17 +3,22 @@
 Every check is about the customer's voice, not the wording we expect: speaking as the
 agent, narrating about "the agent", naming themselves or a name nobody gave, echoing the
 agent or the engine's own instruction, repeating an earlier line, listing emotions,
-breaking the fiction, saying the opposite of the intent, inventing an amount, and not
-answering a direct question. Patterns and word lists live in prompts/customer_checks.yaml;
-this module only applies them. Releasing a stream sentence by sentence is release.py's.
+breaking the fiction, saying the opposite of the intent, inventing an amount, not
+answering a direct question, and drifting away from what the card's lines for the move say
+(a meaning check on sentence vectors: a small model's worst lines are fluent nonsense no
+pattern sees). Patterns, word lists and the similarity floor live in
+prompts/customer_checks.yaml; this module only applies them. Releasing a stream sentence
+by sentence is release.py's.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import numpy as np
 
 from hotseat.errors import ConfigError
 from hotseat.personas.card import Card
@@ -29,6 +34,8 @@ ECHO_WORDS = 6  # this many words in a row taken from the agent's reply is an ec
 LEAK_WORDS = 7  # this many words in a row from the engine's instruction is a leak
 NEAR_DUPLICATE = 0.75  # word-set overlap with an earlier customer sentence that repeats it
 MIN_REPEAT_WORDS = 4  # "I want my money." may fairly be said twice
+
+Encoder = Callable[[list[str]], np.ndarray]  # sentences -> unit vectors, one row each
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class LineRules:
     card_words: frozenset[str] = frozenset()
     card_numbers: frozenset[str] = frozenset()
     repairs: dict[str, str] = field(default_factory=dict)  # defect kind -> instruction
+    no_repair: frozenset[str] = frozenset()  # kinds that go straight to the card's line
     # Per turn (for_turn): word runs of the agent's last reply and of the instruction,
     # earlier customer sentences, names and numbers the agent gave, the question asked.
     echo_of: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
@@ -75,6 +83,9 @@ class LineRules:
     agent_acting: str = ""  # regex: the agent saying they do it; {stem} is the action
     denial: str = ""  # regex: the customer saying it is not being done
     agent_did: tuple[str, ...] = ()  # per turn: the action stems the agent said they do
+    move_similarity: float = 0.0  # a sentence this far (cosine) from every move line is off
+    encode: Encoder | None = None  # None: no meaning check (pattern checks only)
+    move_vectors: np.ndarray | None = None  # per turn: the card's lines for the move
 
     def for_turn(
         self,
@@ -82,9 +93,13 @@ class LineRules:
         earlier_customer: Iterable[str] = (),
         agent_history: Iterable[str] = (),
         instruction: str = "",
+        move_lines: Sequence[str] = (),
     ) -> LineRules:
-        """These rules with what this turn's line is checked against."""
+        """These rules with what this turn's line is checked against. move_lines: the
+        card's written lines for the customer's move (whole, and split into sentences,
+        so a line that says one of them in part is close to it)."""
         earlier = [s for line in earlier_customer for s in _sentences(line)]
+        refs = list(dict.fromkeys([*move_lines, *(s for x in move_lines for s in _sentences(x))]))
         agent_all = [*agent_history, agent_reply]
         return replace(
             self,
@@ -100,6 +115,7 @@ class LineRules:
             question_words=self._question_words(agent_reply),
             agent_thanked=bool(re.search(r"\bthank", _normalise(agent_reply))),
             agent_did=self._actions(agent_reply),
+            move_vectors=self.encode(refs) if self.encode and refs else None,
         )
 
     def _actions(self, agent_reply: str) -> tuple[str, ...]:
@@ -123,13 +139,18 @@ class LineRules:
         return frozenset(words)
 
     @classmethod
-    def from_data(cls, data: dict[str, Any], card: Card) -> LineRules:
+    def from_data(
+        cls, data: dict[str, Any], card: Card, encode: Encoder | None = None
+    ) -> LineRules:
+        """encode: sentence vectors, for the embedded model's meaning check (None: off)."""
         first = card.name.split()[0]
         prefixes = tuple(
             p.replace("$name", card.name).replace("$first_name", first).lower()
             for p in data.get("strip_prefixes", [])
         )
         card_text = card.model_dump_json()
+        # The embedded model's extra rules apply when its encoder is given (line_rules).
+        embedded = (data.get("embedded_model") or {}) if encode else {}
         return cls(
             max_sentences=int(data["max_sentences"]),
             max_chars=int(data["max_chars"]),
@@ -159,6 +180,9 @@ class LineRules:
             card_words=frozenset(_words(card_text)),
             card_numbers=frozenset(_numbers(card_text)),
             repairs={str(k): " ".join(str(v).split()) for k, v in _mapping(data, "repair")},
+            no_repair=frozenset(embedded.get("no_repair") or []),
+            move_similarity=float(embedded.get("move_similarity", 0.0)),
+            encode=encode,
         )
 
     def repair_for(self, problem: str) -> str:
@@ -237,6 +261,7 @@ def sentence_problem(
         _denies(low, rules),
         _invented_amount(sentence, rules),
         _unanswered(low, intent, rules) if first else None,
+        _off_line(sentence, rules),
     )
     return next((problem for problem in checks if problem is not None), None)
 
@@ -339,3 +364,14 @@ def _unanswered(low: str, intent: str, rules: LineRules) -> str | None:
     if any(w[:5] in rules.question_words for w in _words(low) if len(w) >= 4):
         return None
     return "unanswered"
+
+
+def _off_line(sentence: str, rules: LineRules) -> str | None:
+    """Far in meaning from every line the card has for this move: "Sure, I can do that."
+    or "No, I didn't have that machine." where the customer should be pushing back."""
+    if rules.encode is None or rules.move_vectors is None:
+        return None
+    vector = rules.encode([sentence])[0]
+    return (
+        "off_line" if float((rules.move_vectors @ vector).max()) < rules.move_similarity else None
+    )

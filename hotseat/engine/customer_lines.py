@@ -3,6 +3,7 @@ the voice checks for the next line of a conversation, and the card's written fal
 
 from __future__ import annotations
 
+from evaluators.embedder import shared_model
 from hotseat.engine.checks import LineRules
 from hotseat.engine.mood import Mood, band
 from hotseat.engine.prompts import CustomerPrompts, instruction_texts
@@ -11,23 +12,45 @@ from hotseat.personas import Card
 from hotseat.store import TurnRecord
 
 
-def line_rules(prompts: CustomerPrompts, card: Card, turns: list[TurnRecord]) -> LineRules:
-    """The voice checks for the next customer line of this conversation."""
-    agent = [t.text for t in turns if t.role == "agent"]
-    return LineRules.from_data(prompts.checks, card).for_turn(
+def line_rules(
+    prompts: CustomerPrompts,
+    card: Card,
+    intent: str,
+    agent: list[str],
+    customer: list[str],
+    *,
+    embedded: bool,
+) -> LineRules:
+    """The voice checks for the next customer line, which voices `intent` after the agent
+    replies `agent` (oldest first) and the customer's own earlier lines `customer`. For
+    the embedded model (`embedded`) its meaning is also held to the card's lines for that
+    move, in either mood band."""
+    move_lines = [
+        *card.lines.for_intent(intent, "heated"),
+        *card.lines.for_intent(intent, "calmer"),
+    ]
+    encode = shared_model().encode if embedded else None
+    return LineRules.from_data(prompts.checks, card, encode).for_turn(
         agent[-1] if agent else "",
-        earlier_customer=[t.text for t in turns if t.role == "customer"],
+        earlier_customer=customer,
         agent_history=agent[:-1],
         instruction=instruction_texts(prompts),
+        move_lines=list(dict.fromkeys(move_lines)),
     )
 
 
-def fallback_line(
-    card: Card, pending: Pending, mood: Mood, seed: int, turns: list[TurnRecord]
-) -> str:
-    """The card's written line for the intent and mood band, never one already said in
-    this conversation while another is left (a customer repeating a line word for word is
-    a defect the checker rejects in the model's own lines too)."""
+def said_as_written(prompts: CustomerPrompts, intent: str, *, embedded: bool) -> bool:
+    """Whether this move is said in the card's own line, without the model."""
+    rules = (prompts.checks.get("embedded_model") or {}) if embedded else {}
+    return intent in (rules.get("said_as_written") or [])
+
+
+def card_line(card: Card, pending: Pending, mood: Mood, seed: int, turns: list[TurnRecord]) -> str:
+    """The card's written line for the intent and mood band: what the model is asked to
+    say (in its own words or as it is) and what is said when its line fails the checks.
+    Never one already said in this conversation while another is left (a customer
+    repeating a line word for word is a defect the checker rejects in the model's lines
+    too)."""
     lines = card.lines.for_intent(pending.intent, band(mood))
     if pending.intent == "reveal" and pending.fact_id:
         # Reveal lines are written in the order of the hidden facts they voice.

@@ -19,7 +19,7 @@ import yaml
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from hotseat.engine.intent import IntentChoice
-from hotseat.engine.mood import Mood, band
+from hotseat.engine.mood import Mood
 from hotseat.errors import ConfigError
 from hotseat.paths import prompts_dir as configured_prompts
 from hotseat.personas.card import Card
@@ -32,7 +32,6 @@ PROMPT_FILES = (
     "customer_checks.yaml",
 )
 DEFAULT_BUDGET = 1400  # tokens for the whole customer prompt; a 4k-context local model fits
-MAX_EXAMPLES = 2  # one or two lines for the move: more and small models copy them
 
 
 @dataclass(frozen=True)
@@ -155,18 +154,10 @@ def _history(prompts: CustomerPrompts, card: Card) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _told(prompts: CustomerPrompts, card: Card, revealed: list[str]) -> str:
-    facts = [f.fact for f in card.scenario.hidden_facts if f.id in revealed]
-    if not facts:
-        return ""
-    items = [_fill(prompts.parts["told_item"], fact=" ".join(f.split())) for f in facts]
-    return "\n".join([prompts.parts["told_header"], *items])
-
-
 def render_system(prompts: CustomerPrompts, card: Card, earlier: str) -> str:
     # Only what stays the same from turn to turn lives here, so a local model reuses the
-    # processed system prompt and past turns (llama.cpp's prefix cache); the mood, what was
-    # told and the intent's examples go in the final message (render_turn).
+    # processed system prompt and past turns (llama.cpp's prefix cache); the mood, the move
+    # and the card's line for it go in the final message (render_turn).
     p = prompts.parts
     return _fill(
         prompts.system,
@@ -189,18 +180,19 @@ def render_turn(
     mood: Mood,
     choice: IntentChoice,
     end_state: str | None,
-    revealed: list[str],
     reply: str,
+    line: str,
 ) -> str:
-    examples = card.lines.for_intent(choice.intent, band(mood))[:MAX_EXAMPLES]
+    """The final message: the mood, the agent's reply, the move and the card's line for it
+    (the small model says that line in its own words or as it is; the voice checker holds
+    its sentences to the card's lines for the move)."""
     return _fill(
         prompts.turn,
         mood_words=mood_words(mood, prompts.parts),
         anger=f"{mood.anger:.1f}",
         fear=f"{mood.fear:.1f}",
         trust=f"{mood.trust:.1f}",
-        told=_told(prompts, card, revealed),
-        examples="\n".join(f"- {line}" for line in examples),
+        line=line,
         reply=reply,
         instruction=instruction(prompts, card, choice, end_state),
         name=card.name,
@@ -221,16 +213,18 @@ def build_messages(
     choice: IntentChoice,
     end_state: str | None,
     transcript: list[PromptTurn],
-    revealed: list[str],
     fired: list[str],
     model: str,
+    *,
+    line: str,
     budget: int = DEFAULT_BUDGET,
 ) -> list[BaseMessage]:
-    """System prompt + as many recent turns as fit + the wrapped latest agent reply."""
+    """System prompt + as many recent turns as fit + the wrapped latest agent reply, with
+    `line`, the card's line for the move (customer_lines.card_line)."""
     if not transcript or transcript[-1].role != "agent":
         raise ValueError("the transcript must end with the agent reply to answer")
     *older, last = transcript
-    final = HumanMessage(render_turn(prompts, card, mood, choice, end_state, revealed, last.text))
+    final = HumanMessage(render_turn(prompts, card, mood, choice, end_state, last.text, line))
     past = [_as_message(prompts, t) for t in older]
 
     def summary(dropped: int) -> str:

@@ -21,7 +21,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from evaluators.grade import Evaluator, GradeRequest, Turn
 from hotseat import paths
-from hotseat.engine.customer_lines import fallback_line, line_rules
+from hotseat.engine.customer_lines import card_line, line_rules, said_as_written
 from hotseat.engine.intent import IntentChoice
 from hotseat.engine.mood import Mood
 from hotseat.engine.prompts import (
@@ -219,13 +219,30 @@ class Engine:
                 "The customer has nothing to answer yet.", hint="Submit the trainee's reply first."
             )
         card = self._card(session)
-        messages = self._messages(session, state, pending, _transcript(turns))
-        rules = line_rules(self._prompts_for(session), card, turns)
-        fallback = fallback_line(card, pending, state.mood, session.seed, turns)
+        fallback = card_line(card, pending, state.mood, session.seed, turns)
+        messages = self._messages(session, state, pending, turns)
+        prompts = self._prompts_for(session)
+        embedded = self.settings.resolved_provider == "local"
+        rules = line_rules(
+            prompts,
+            card,
+            pending.intent,
+            agent=[t.text for t in turns if t.role == "agent"],
+            customer=[t.text for t in turns if t.role == "customer"],
+            embedded=embedded,
+        )
         line = SpokenLine()
         started = time.perf_counter()
+        as_written = said_as_written(prompts, pending.intent, embedded=embedded)
         yield from speak(
-            self.customer_model, self.model_name, messages, pending.intent, rules, fallback, line
+            self.customer_model,
+            self.model_name,
+            messages,
+            pending.intent,
+            rules,
+            fallback,
+            line,
+            as_written,
         )
         latency_ms = (time.perf_counter() - started) * 1000
         state.pending = None
@@ -281,7 +298,7 @@ class Engine:
         # The next prompt as if the trainee had replied, cut at the opening of the new
         # turn: what follows depends on their reply and its grade.
         transcript = [*_transcript(turns), PromptTurn("agent", "")]
-        messages = self._messages(session, state, Pending(intent="vent"), transcript)
+        messages = self._messages(session, state, Pending(intent="vent"), turns, transcript)
         return [*messages[:-1], HumanMessage("")]
 
     def say_customer(self, session_id: str) -> str:
@@ -333,26 +350,28 @@ class Engine:
             raise InputError(
                 "The customer has nothing to answer yet.", hint="Submit the trainee's reply first."
             )
-        return self._messages(session, state, state.pending, _transcript(turns))
+        return self._messages(session, state, state.pending, turns)
 
     def _messages(
         self,
         session: SessionRecord,
         state: EngineState,
         pending: Pending,
-        transcript: list[PromptTurn],
+        turns: list[TurnRecord],
+        transcript: list[PromptTurn] | None = None,
     ) -> list[BaseMessage]:
+        card = self._card(session)
         return build_messages(
             self._prompts_for(session),
-            self._card(session),
+            card,
             state.mood,
             IntentChoice(intent=pending.intent, fact_id=pending.fact_id),
             pending.end_state,
-            transcript,
-            state.revealed,
+            transcript or _transcript(turns),
             state.fired,
             self.model_name,
-            self.token_budget,
+            line=card_line(card, pending, state.mood, session.seed, turns),
+            budget=self.token_budget,
         )
 
     @property

@@ -1,9 +1,11 @@
 """Voice one customer line: stream it through the checks, repair once, else fall back.
 
 A first try whose opening sentence fails is regenerated once, with a one-line repair
-instruction for its defect added to the turn; if that fails too, the card's written line
-for the intent and mood band is used, so a model that keeps slipping still yields a
-customer who says the right thing.
+instruction for its defect added to the turn; if that fails too, or its defect is one a
+repair note does not fix (drifting off the move's meaning), the card's written line for
+the intent and mood band is used, so a model that keeps slipping still yields a customer
+who says the right thing. Moves the prompts mark as said as written (telling a hidden
+fact: the small model garbles facts it must retell) skip the model altogether.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from hotseat.tokens import usage_and_cost
 
 ATTEMPTS = 2  # the first try plus one repair
 FALLBACK = "fallback"  # recorded in `problems` when the card's written line was used
+AS_WRITTEN = "as_written"  # recorded when the move is said as written, by design
 
 
 @dataclass
@@ -67,8 +70,14 @@ def speak(
     rules: LineRules,
     fallback: str,
     line: SpokenLine,
+    as_written: bool = False,
 ) -> Iterator[str]:
     """Yield the checked line piece by piece; `line` holds text, repairs and usage after."""
+    if as_written:
+        line.text = fallback
+        line.problems.append(AS_WRITTEN)
+        yield fallback
+        return
     prompt = list(messages)
     for _ in range(ATTEMPTS):
         result = Release()
@@ -85,6 +94,8 @@ def speak(
         if not result.rejected:
             line.text = result.text
             return
+        if result.problem in rules.no_repair:
+            break
         prompt = with_repair(messages, rules.repair_for(result.problem or "empty"))
     line.text = fallback
     line.fallback = True

@@ -112,18 +112,31 @@ def _voice(voice: dict[str, Any]) -> list[str]:
     for card, v in [("all cards", voice["overall"]), *voice["by_card"].items()]:
         kinds = ", ".join(f"{k} {n}" for k, n in v["kinds"].items()) or "none"
         rows.append(
-            f'<tr><td class="l">{escape(card)}</td><td>{v["lines"]}</td>'
+            f'<tr><td class="l">{escape(card)}</td><td>{v.get("as_written", 0)}</td>'
+            + f"<td>{v['lines']}</td>"
             + _cell(f"voice/{card}/flagged", str(v["flagged"]))
             + _cell(f"voice/{card}/repaired", str(v["repaired"]))
             + _cell(f"voice/{card}/fallback", str(v["fallback"]))
             + f'<td class="l">{escape(kinds)}</td></tr>'
         )
     return [
-        "<h2>Customer voice checks per card</h2><p>Generated customer lines (the scripted "
-        "opening excluded); a line that failed a check was regenerated once with a repair "
+        "<h2>Customer voice checks per card</h2><p>Customer lines after the scripted "
+        "opening: said as the card writes them by design (telling a hidden fact), or "
+        "generated; a generated line that failed a check was regenerated once with a repair "
         "note, cut before the failing sentence, or replaced by the card's written line. "
         "The trainee only ever saw checked lines.</p>",
-        _table(["card", "lines", "failed a check", "repaired", "card's line", "defects"], rows),
+        _table(
+            [
+                "card",
+                "said as written",
+                "generated",
+                "failed a check",
+                "repaired",
+                "card's line",
+                "defects",
+            ],
+            rows,
+        ),
     ]
 
 

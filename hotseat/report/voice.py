@@ -1,13 +1,14 @@
-"""The customer's voice in a simulate run: per card, how many generated lines failed a
-check, were repaired (regenerated or cut) or replaced by the card's written line, and
-which defects the checker found. What reached the trainee is always a checked line."""
+"""The customer's voice in a simulate run: per card, how many lines were said as the card
+writes them by design (telling a hidden fact), how many generated lines failed a check,
+were repaired (regenerated or cut) or replaced by the card's written line, and which
+defects the checker found. What reached the trainee is always a checked line."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from typing import Any
 
-from hotseat.engine.voice import FALLBACK
+from hotseat.engine.voice import AS_WRITTEN, FALLBACK
 
 
 def _customer_lines(row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -17,9 +18,12 @@ def _customer_lines(row: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _tally(lines: list[dict[str, Any]]) -> dict[str, Any]:
     kinds: Counter[str] = Counter()
-    flagged = repaired = fallback = 0
+    flagged = repaired = fallback = written = 0
     for t in lines:
         problems = list(t.get("problems") or [])
+        if AS_WRITTEN in problems:
+            written += 1
+            continue
         kinds.update(p for p in problems if p != FALLBACK)
         if problems:
             flagged += 1
@@ -27,9 +31,10 @@ def _tally(lines: list[dict[str, Any]]) -> dict[str, Any]:
                 fallback += 1
             else:
                 repaired += 1
-    n = len(lines)
+    n = len(lines) - written  # generated lines
     return {
         "lines": n,
+        "as_written": written,
         "flagged": flagged,
         "repaired": repaired,
         "fallback": fallback,

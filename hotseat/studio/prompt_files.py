@@ -262,7 +262,7 @@ def render_customer_prompts(folder: Path, personas_dir: Path) -> None:
                 intent=intent, fact_id=facts[0] if intent == "reveal" and facts else None
             )
             for mood in moods:
-                render_turn(prompts, card, mood, choice, None, facts, "reply")
+                render_turn(prompts, card, mood, choice, None, "reply", "line")
         for end_state, intent in END_INTENT.items():
             instruction(prompts, card, IntentChoice(intent=intent), end_state)
         # A budget of 1 token drops every older turn: the summary line gets rendered too.
@@ -279,8 +279,8 @@ def render_customer_prompts(folder: Path, personas_dir: Path) -> None:
             None,
             older,
             [],
-            [],
             "any-model",
+            line="line",
             budget=1,
         )
         render_system(prompts, card, "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from hotseat.engine.checks import LineRules, sentence_problem
+from hotseat.engine.customer_lines import line_rules
 from hotseat.engine.prompts import instruction_texts, load_prompts
 from hotseat.engine.release import Release, release, split_sentences
 from hotseat.errors import ConfigError
@@ -159,7 +160,7 @@ def _problem(line: str, intent: str = "vent", rules: LineRules = RULES) -> str |
         ("I am not upset, but I am angry.", "contradiction"),
         ("As the customer, I expect better.", "out_of_character"),
         ("*sighs* Fine.", "out_of_character"),
-        ("I say this is going nowhere and I want someone else.", "leak"),
+        ("Fine. I tell you something you have not heard yet.", "leak"),
         ("I was charged $500 on top of everything.", "fact_conflict"),
     ],
 )
@@ -310,3 +311,43 @@ def test_doubt_or_a_refusal_the_agent_made_passes(agent: str, line: str) -> None
 def test_customer_saying_sorry_to_hear_is_the_agents_line() -> None:
     pieces, result = _release("I'm sorry to hear this, but I still feel upset.")
     assert pieces == [] and result.problem == "role_reversal"
+
+
+def _embedded(card: str, intent: str, agent: str):
+    return line_rules(load_prompts(), get_card(card), intent, [agent], [], embedded=True)
+
+
+@pytest.mark.parametrize(
+    ("card", "intent", "line"),
+    [
+        # Lines the 1.5B model wrote (pilot run, labelled defective by reading): fluent,
+        # in the first person, and no pattern fires on them.
+        ("insulin-refill", "push_back", "Sure, I can do that."),
+        ("insulin-refill", "vent", "I know."),
+        ("terminal-down", "thank_close", "No, I didn't have that machine."),
+        ("insulin-refill", "demand_supervisor", "I am so disappointed."),
+    ],
+)
+def test_the_meaning_check_turns_away_lines_that_do_not_make_the_move(
+    card: str, intent: str, line: str
+) -> None:
+    rules = _embedded(card, intent, "What matters most to you right now?")
+    assert _problem(line, intent, rules) == "off_line"
+    # Only the embedded model is held to it.
+    cloud = line_rules(load_prompts(), get_card(card), intent, ["Hm?"], [], embedded=False)
+    assert _problem(line, intent, cloud) != "off_line"
+
+
+@pytest.mark.parametrize(
+    ("card", "intent", "line"),
+    [
+        # The model's own words for the move (pilot run, labelled fine).
+        ("insulin-refill", "demand_supervisor", "I need to speak to someone who can. Today."),
+        ("terminal-down", "hang_up", "I'll put a sign up and sort it myself."),
+        ("double-charge", "push_back", "Fine, but when exactly do I get my money back?"),
+    ],
+)
+def test_the_meaning_check_keeps_the_move_said_in_other_words(
+    card: str, intent: str, line: str
+) -> None:
+    assert _problem(line, intent, _embedded(card, intent, "I understand.")) is None

@@ -17,57 +17,44 @@ CARD = get_card("double-charge")
 MODEL = "gpt-4.1-mini"
 
 
-def _build(card=CARD, turns=None, choice=None, end=None, revealed=(), budget=1400):
+LINE = "Do you understand what that means for me?"
+
+
+def _build(card=CARD, turns=None, choice=None, end=None, budget=1400, mood=None):
     turns = turns or [PromptTurn("customer", "Fix it."), PromptTurn("agent", "I hear you.")]
     return build_messages(
         PROMPTS,
         card,
-        Mood.start(card),
+        mood or Mood.start(card),
         choice or IntentChoice(intent="vent"),
         end,
         turns,
-        list(revealed),
         [],
         MODEL,
-        budget,
+        line=LINE,
+        budget=budget,
     )
 
 
-def test_prompt_carries_mood_intent_and_the_wrapped_reply() -> None:
+def test_prompt_carries_mood_intent_the_wrapped_reply_and_the_cards_line() -> None:
     msgs = _build()
     system, last = msgs[0].content, msgs[-1].content
     assert "Dana Whitfield" in system and "anger 8.0/10" in last and "furious" in last
     assert '\nThe agent says: "I hear you."' in last  # the wrapper that kept the 1.5B model in role
-    assert "Reply as Dana Whitfield, the angry customer" in last
-    assert "That did not help me" in last  # the vent move, in the customer's own voice
-    # The move's example lines, for the mood band the customer is in (heated at the start).
-    card = get_card("double-charge")
-    assert card.lines.for_intent("vent")[0] in last
+    assert "Reply as Dana Whitfield to the agent" in last
+    assert "That did not help" in last  # the vent move, in the customer's own voice
+    # The card's line for the move, as the thing to say (in the model's words or as it is).
+    assert f'My line for it (I say it as it is, or in my own words): "{LINE}"' in last
 
 
-def test_a_calmer_customer_is_shown_the_calmer_lines() -> None:
-    card = get_card("double-charge")
-    calm = Mood(anger=3, fear=2, trust=5)
-    msgs = build_messages(
-        load_prompts(),
-        card,
-        calm,
-        IntentChoice(intent="push_back"),
-        None,
-        [PromptTurn("customer", "Hi."), PromptTurn("agent", "Okay.")],
-        [],
-        [],
-        MODEL,
-    )
-    assert card.lines.calmer.push_back[0] in msgs[-1].content
-    assert card.lines.push_back[0] not in msgs[-1].content
-
-
-def test_reveal_puts_the_fact_in_the_instruction_and_then_in_memory() -> None:
+def test_hidden_facts_stay_out_of_the_prompt_in_the_third_person() -> None:
+    """The card states hidden facts about the customer ("Her bank already charged..."); a
+    1.5B model retold them as "She ..." so they never reach the prompt: the card's reveal
+    line is said as written instead (tests/engine/test_session.py)."""
     choice = IntentChoice(intent="reveal", fact_id="overdraft")
-    msgs = _build(choice=choice, revealed=["overdraft"])
-    assert "overdraft fee" in msgs[-1].content
-    assert "I have already told the agent" in msgs[-1].content
+    text = " ".join(str(m.content) for m in _build(choice=choice))
+    for fact in CARD.scenario.hidden_facts:
+        assert " ".join(fact.fact.split()) not in text
 
 
 def test_end_state_instruction_is_added() -> None:
@@ -132,8 +119,8 @@ def test_stored_content_rebuilds_the_same_prompts() -> None:
             None,
             [PromptTurn("customer", "Fix it."), PromptTurn("agent", "I hear you.")],
             [],
-            [],
             MODEL,
+            line=LINE,
         )[0].content
     )
 
@@ -158,10 +145,9 @@ def test_system_prompt_and_past_turns_stay_the_same_from_turn_to_turn() -> None:
         IntentChoice(intent="accept"),
         None,
         later_turns,
-        ["overdraft"],
         [],
         MODEL,
-        1400,
+        line="Okay. What's the reference number?",
     )
     assert second[0].content == first[0].content
     assert "anger 3.0/10" in second[-1].content and "anger 3.0" not in second[0].content

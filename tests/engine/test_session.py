@@ -17,7 +17,7 @@ from hotseat.engine import Engine
 from hotseat.errors import InputError, ProviderError
 from hotseat.personas import card_content, get_card
 from hotseat.store import SessionConflict, Store
-from tests.engine.helpers import GOOD, ScriptedEvaluator
+from tests.engine.helpers import GOOD, NEUTRAL, ScriptedEvaluator
 from tests.store.helpers import child_env
 
 
@@ -411,3 +411,81 @@ def test_the_fallback_line_is_never_one_already_said(engine, fake_openai) -> Non
     customer = [t.text for t in transcript if t.role == "customer"]
     assert len(set(customer)) == len(customer), customer
     assert all("fallback" in t.problems for t in transcript if t.text in said)
+
+
+class _CountingModel(FakeListChatModel):
+    """The embedded model's stand-in: records every prompt it is asked to voice."""
+
+    prompts: list = []
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        self.prompts.append(messages)
+        return super()._stream(messages, stop, run_manager, **kwargs)
+
+
+def _embedded_engine(fake_settings, store, *replies: str) -> tuple[Engine, _CountingModel]:
+    settings = fake_settings.model_copy(update={"provider": "local"})
+    model = _CountingModel(responses=list(replies) or ["unused"], prompts=[])
+    # Warm but powerless: the customer pushes back for something concrete.
+    grades = ScriptedEvaluator(NEUTRAL, NEUTRAL)
+    return Engine(settings, store, grades, customer_model=model), model
+
+
+def test_on_the_embedded_model_a_hidden_fact_is_told_in_the_cards_own_line(
+    fake_settings, store
+) -> None:
+    """The 1.5B model retold hidden facts in the third person ("She needs two vials"):
+    the card's reveal line is said as written, and the model is not asked at all."""
+    engine, model = _embedded_engine(fake_settings, store)
+    card = get_card("double-charge")
+    view = engine.start("ann", "double-charge")
+    outcome = engine.submit(view.session_id, "Did the bank charge you any overdraft fees?")
+    assert outcome.intent == "reveal"
+    line = engine.say_customer(view.session_id)
+    ids = [f.id for f in card.scenario.hidden_facts]
+    assert line == card.lines.reveal[ids.index("overdraft")]
+    assert model.prompts == []
+    assert engine.view(view.session_id).transcript[-1].problems == ["as_written"]
+
+
+def test_on_the_embedded_model_a_line_off_the_moves_meaning_is_replaced_without_a_repair(
+    fake_settings, store
+) -> None:
+    """ "Sure, I can do that." where the customer should push back: no pattern sees it, the
+    meaning check does, and the card's line is said at once (a repair note would not help)."""
+    engine, model = _embedded_engine(fake_settings, store, "Sure, I can do that.")
+    view = engine.start("ann", "double-charge")
+    assert engine.submit(view.session_id, "I hear you.").intent == "push_back"
+    line = engine.say_customer(view.session_id)
+    card = get_card("double-charge")
+    assert line in card.lines.for_intent("push_back", "heated")
+    assert len(model.prompts) == 1  # no second try
+    # The line the model was asked to voice is the one said when it drifted.
+    assert f'"{line}"' in model.prompts[0][-1].content
+    assert engine.view(view.session_id).transcript[-1].problems == ["off_line", "fallback"]
+
+
+def test_on_the_embedded_model_a_line_that_says_the_move_in_its_own_words_is_kept(
+    fake_settings, store
+) -> None:
+    mine = "Looking into it is not an answer. What date do I get my money back?"
+    engine, model = _embedded_engine(fake_settings, store, mine)
+    view = engine.start("ann", "double-charge")
+    assert engine.submit(view.session_id, "I hear you.").intent == "push_back"
+    assert engine.say_customer(view.session_id) == mine
+    assert engine.view(view.session_id).transcript[-1].problems == []
+
+
+def test_a_cloud_model_is_not_held_to_the_cards_lines(fake_settings, store, fake_openai) -> None:
+    """A cloud model writes its own lines well: no meaning check, and it tells facts itself."""
+    engine = Engine(fake_settings, store, ScriptedEvaluator(NEUTRAL, NEUTRAL))
+    view = engine.start("ann", "double-charge")
+    fake_openai.script("Sure, I can do that.", "Thirty-five dollars, on Tuesday. Because of you.")
+    assert _play(engine, view.session_id, "I hear you.") == (
+        "push_back",
+        "Sure, I can do that.",
+    )
+    assert _play(engine, view.session_id, "Did the bank charge you any overdraft fees?") == (
+        "reveal",
+        "Thirty-five dollars, on Tuesday. Because of you.",
+    )

@@ -1,8 +1,11 @@
 """The voice checker against customer lines labelled by reading (bench/data/).
 
 The lines came from the embedded model in `hotseat simulate` runs before the checker
-existed, and were labelled without seeing its verdicts. The checker was tuned on the
-"dev" half only; these floors are today's figures on the held-out half, less 0.03.
+existed, and were labelled without seeing its verdicts. The pattern checks were tuned on
+the "dev" half only, the meaning check's floor on the "after" run; these floors are
+today's figures on the held-out half of "before", less 0.03. The meaning check raised
+recall from 0.60 to 0.93 and lowered precision from 0.78 to 0.62: a fine line it turns
+away is replaced by the card's own line, which costs variety, not a defect.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from voice_lines import score  # noqa: E402
 
 LABELS = ROOT / "bench" / "data" / "customer_lines.jsonl"
 MARGIN = 0.03
-HELD_OUT_FLOOR = {"precision": 0.78, "recall": 0.60}
+HELD_OUT_FLOOR = {"precision": 0.62, "recall": 0.93}
 
 
 def _rows() -> list[dict]:
