@@ -34,6 +34,7 @@ ECHO_WORDS = 6  # this many words in a row taken from the agent's reply is an ec
 LEAK_WORDS = 7  # this many words in a row from the engine's instruction is a leak
 NEAR_DUPLICATE = 0.75  # word-set overlap with an earlier customer sentence that repeats it
 MIN_REPEAT_WORDS = 4  # "I want my money." may fairly be said twice
+REF_WORDS = 4  # a move line's sentence this long stands for the move on its own
 
 Encoder = Callable[[list[str]], np.ndarray]  # sentences -> unit vectors, one row each
 
@@ -76,6 +77,9 @@ class LineRules:
     heard_words: frozenset[str] = frozenset()
     heard_numbers: frozenset[str] = frozenset()
     asked: bool = False  # the agent's last reply asked a question
+    asked_closed: bool = False  # ... one that yes or no answers ("Is it blocked?")
+    yes_no: re.Pattern[str] | None = None  # a sentence opening with yes or no
+    closed_question: re.Pattern[str] | None = None
     question_words: frozenset[str] = frozenset()  # its content words (first five letters)
     reply_to_thanks: tuple[str, ...] = ()
     agent_thanked: bool = False
@@ -99,7 +103,9 @@ class LineRules:
         card's written lines for the customer's move (whole, and split into sentences,
         so a line that says one of them in part is close to it)."""
         earlier = [s for line in earlier_customer for s in _sentences(line)]
-        refs = list(dict.fromkeys([*move_lines, *(s for x in move_lines for s in _sentences(x))]))
+        # Sentences of a few words ("Once.", "Sorry, sorry.") would vouch for any short line.
+        parts = [s for x in move_lines for s in _sentences(x) if len(_words(s)) >= REF_WORDS]
+        refs = list(dict.fromkeys([*move_lines, *parts]))
         agent_all = [*agent_history, agent_reply]
         return replace(
             self,
@@ -112,6 +118,12 @@ class LineRules:
             heard_words=frozenset(w for text in agent_all for w in _words(text)),
             heard_numbers=frozenset(n for text in agent_all for n in _numbers(text)),
             asked=any(s.rstrip().endswith("?") for s in _sentences(agent_reply)),
+            asked_closed=self.closed_question is not None
+            and any(
+                self.closed_question.search(_normalise(s))
+                for s in _sentences(agent_reply)
+                if s.rstrip().endswith("?")
+            ),
             question_words=self._question_words(agent_reply),
             agent_thanked=bool(re.search(r"\bthank", _normalise(agent_reply))),
             agent_did=self._actions(agent_reply),
@@ -172,6 +184,8 @@ class LineRules:
             walk_away_patterns=_patterns(data, "walk_away_patterns"),
             answer_intents=frozenset(data.get("answer_intents") or []),
             answer_markers=_patterns(data, "answer_markers"),
+            yes_no=_one_pattern(data, "yes_no"),
+            closed_question=_one_pattern(data, "closed_question"),
             stopwords=frozenset(_lower(data.get("question_stopwords") or [])),
             reply_to_thanks=_lower(data.get("reply_to_thanks") or []),
             action_stems=_lower(data.get("action_stems") or []),
@@ -199,6 +213,10 @@ def _lower(items: Iterable[str]) -> tuple[str, ...]:
 
 def _patterns(data: dict[str, Any], key: str) -> tuple[re.Pattern[str], ...]:
     return tuple(_compile(key, p) for p in data.get(key) or [])
+
+
+def _one_pattern(data: dict[str, Any], key: str) -> re.Pattern[str] | None:
+    return _compile(key, data[key]) if data.get(key) else None
 
 
 def _compile(key: str, pattern: str) -> re.Pattern[str]:
@@ -261,6 +279,7 @@ def sentence_problem(
         _denies(low, rules),
         _invented_amount(sentence, rules),
         _unanswered(low, intent, rules) if first else None,
+        _unasked_yes_no(low, intent, rules) if first else None,
         _off_line(sentence, rules),
     )
     return next((problem for problem in checks if problem is not None), None)
@@ -364,6 +383,16 @@ def _unanswered(low: str, intent: str, rules: LineRules) -> str | None:
     if any(w[:5] in rules.question_words for w in _words(low) if len(w) >= 4):
         return None
     return "unanswered"
+
+
+def _unasked_yes_no(low: str, intent: str, rules: LineRules) -> str | None:
+    """ "Yes, my card is blocked." after "What worries you most?": the small model answering
+    its own line's question, or one nobody asked. A flat "No." while walking away is fine."""
+    if rules.yes_no is None or rules.asked_closed or intent in rules.walk_away_intents:
+        return None
+    if not rules.yes_no.search(low):
+        return None
+    return "unasked_yes_no"
 
 
 def _off_line(sentence: str, rules: LineRules) -> str | None:

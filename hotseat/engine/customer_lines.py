@@ -1,7 +1,14 @@
-"""What a customer line is held to, and what is said when the model cannot produce one:
-the voice checks for the next line of a conversation, and the card's written fallback."""
+"""What a customer line is held to, and the card's line behind it: the voice checks for the
+next line of a conversation (on the embedded model also a meaning check against the card's
+lines for the move, cached sentence vectors), whether the move is said as the card writes
+it, and the card's line for the move, which the model voices and which is said when the
+model's line fails."""
 
 from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
 
 from evaluators.embedder import shared_model
 from hotseat.engine.checks import LineRules
@@ -29,7 +36,7 @@ def line_rules(
         *card.lines.for_intent(intent, "heated"),
         *card.lines.for_intent(intent, "calmer"),
     ]
-    encode = shared_model().encode if embedded else None
+    encode = _encode if embedded else None
     return LineRules.from_data(prompts.checks, card, encode).for_turn(
         agent[-1] if agent else "",
         earlier_customer=customer,
@@ -37,6 +44,16 @@ def line_rules(
         instruction=instruction_texts(prompts),
         move_lines=list(dict.fromkeys(move_lines)),
     )
+
+
+@lru_cache(maxsize=4096)
+def _vector(sentence: str) -> np.ndarray:
+    return shared_model().encode([sentence])[0]
+
+
+def _encode(sentences: list[str]) -> np.ndarray:
+    # Cached per sentence: a card's lines for a move are checked against on every turn.
+    return np.vstack([_vector(s) for s in sentences])
 
 
 def said_as_written(prompts: CustomerPrompts, intent: str, *, embedded: bool) -> bool:

@@ -322,9 +322,9 @@ def _embedded(card: str, intent: str, agent: str):
     [
         # Lines the 1.5B model wrote (pilot run, labelled defective by reading): fluent,
         # in the first person, and no pattern fires on them.
-        ("insulin-refill", "push_back", "Sure, I can do that."),
+        ("insulin-refill", "push_back", "I had to be careful."),
         ("insulin-refill", "vent", "I know."),
-        ("terminal-down", "thank_close", "No, I didn't have that machine."),
+        ("terminal-down", "thank_close", "I didn't have that machine."),
         ("insulin-refill", "demand_supervisor", "I am so disappointed."),
     ],
 )
@@ -351,3 +351,17 @@ def test_the_meaning_check_keeps_the_move_said_in_other_words(
     card: str, intent: str, line: str
 ) -> None:
     assert _problem(line, intent, _embedded(card, intent, "I understand.")) is None
+
+
+def test_yes_or_no_to_a_question_nobody_asked_is_caught() -> None:
+    open_question = INSULIN_RULES.for_turn("I hear you. What worries you most about this?")
+    assert _problem("Yes, my card is blocked.", "push_back", open_question) == "unasked_yes_no"
+    assert _problem("No, the card is not blocked.", "push_back", open_question) == (
+        "unasked_yes_no"
+    )
+    closed = INSULIN_RULES.for_turn("Is the pharmacy the CVS on Elm Street?")
+    assert (
+        _problem("Yes, the one by the school. When will it be ready?", "push_back", closed) is None
+    )
+    # "Okay" opens good lines as often as bad ones: it is left alone.
+    assert _problem("Okay, but when exactly?", "push_back", open_question) is None

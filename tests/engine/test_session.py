@@ -451,9 +451,9 @@ def test_on_the_embedded_model_a_hidden_fact_is_told_in_the_cards_own_line(
 def test_on_the_embedded_model_a_line_off_the_moves_meaning_is_replaced_without_a_repair(
     fake_settings, store
 ) -> None:
-    """ "Sure, I can do that." where the customer should push back: no pattern sees it, the
+    """ "I can do that." where the customer should push back: no pattern sees it, the
     meaning check does, and the card's line is said at once (a repair note would not help)."""
-    engine, model = _embedded_engine(fake_settings, store, "Sure, I can do that.")
+    engine, model = _embedded_engine(fake_settings, store, "I can do that.")
     view = engine.start("ann", "double-charge")
     assert engine.submit(view.session_id, "I hear you.").intent == "push_back"
     line = engine.say_customer(view.session_id)
@@ -480,11 +480,8 @@ def test_a_cloud_model_is_not_held_to_the_cards_lines(fake_settings, store, fake
     """A cloud model writes its own lines well: no meaning check, and it tells facts itself."""
     engine = Engine(fake_settings, store, ScriptedEvaluator(NEUTRAL, NEUTRAL))
     view = engine.start("ann", "double-charge")
-    fake_openai.script("Sure, I can do that.", "Thirty-five dollars, on Tuesday. Because of you.")
-    assert _play(engine, view.session_id, "I hear you.") == (
-        "push_back",
-        "Sure, I can do that.",
-    )
+    fake_openai.script("I can do that.", "Thirty-five dollars, on Tuesday. Because of you.")
+    assert _play(engine, view.session_id, "I hear you.") == ("push_back", "I can do that.")
     assert _play(engine, view.session_id, "Did the bank charge you any overdraft fees?") == (
         "reveal",
         "Thirty-five dollars, on Tuesday. Because of you.",
