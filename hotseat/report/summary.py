@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from statistics import mean, median
 from typing import Any
 
+from hotseat.engine.voice import AS_WRITTEN
 from hotseat.report.difficulty import difficulty_check, difficulty_summary
 from hotseat.report.voice import voice_summary
 
@@ -198,7 +199,10 @@ def _realism(
         1
         for r in rows
         for t in r.get("turns", [])
-        if t.get("role") == "customer" and t.get("index", 0) > 0
+        if t.get("role") == "customer"
+        and t.get("index", 0) > 0
+        # Said as the card writes them (a hidden fact): the model never wrote these.
+        and AS_WRITTEN not in (t.get("problems") or [])
     )
     repairs = sum(int(r.get("repairs", 0)) for r in rows)
     reversals = sum(_role_reversals(r) for r in rows)

@@ -323,6 +323,7 @@ def test_voice_checks_are_reported_per_card(tmp_path: Path) -> None:
     voice = summary["voice"]
     assert voice["by_card"]["double-charge"] == {
         "lines": 3,
+        "as_written": 0,
         "flagged": 2,
         "repaired": 1,
         "fallback": 1,
@@ -335,6 +336,22 @@ def test_voice_checks_are_reported_per_card(tmp_path: Path) -> None:
     html = (tmp_path / "report.html").read_text()
     assert _metric(html, "voice/double-charge/fallback") == "1"
     assert _metric(html, "voice/all cards/flagged") == "2"
+
+
+def test_lines_said_as_the_card_writes_them_are_counted_apart(tmp_path: Path) -> None:
+    """A hidden fact told in the card's own line was never generated: it is neither a
+    checked line nor a defect, and the role-reversal rate is over generated lines only."""
+    conv = _conv("double-charge", "ideal", 0, "resolved", [_grade(3, 4)] * 3)
+    customer = [t for t in conv["turns"] if t["role"] == "customer"]
+    for turn, problems in zip(customer, ([], ["as_written"], ["role_reversal"], []), strict=True):
+        turn["problems"] = problems
+    _write(tmp_path, [conv])
+    summary = build_report(tmp_path)
+    card = summary["voice"]["by_card"]["double-charge"]
+    assert (card["as_written"], card["lines"], card["flagged"]) == (1, 2, 1)
+    assert card["kinds"] == {"role_reversal": 1}
+    checks = {c["check"]: c for c in summary["realism"]}
+    assert checks["role_reversal"]["value"] == 0.5
 
 
 def test_difficulty_is_na_when_nothing_resolves_and_compares_lengths(tmp_path: Path) -> None:
