@@ -62,6 +62,11 @@ def said_as_written(prompts: CustomerPrompts, intent: str, *, embedded: bool) ->
     return intent in (rules.get("said_as_written") or [])
 
 
+# Once every line for a move has been said (a warm but powerless rep can draw ten push-backs
+# in one call), the nearest move's lines keep the customer from repeating themselves.
+RELATED_MOVE = {"push_back": "vent", "vent": "push_back"}
+
+
 def card_line(card: Card, pending: Pending, mood: Mood, seed: int, turns: list[TurnRecord]) -> str:
     """The card's written line for the intent and mood band: what the model is asked to
     say (in its own words or as it is) and what is said when its line fails the checks.
@@ -77,4 +82,8 @@ def card_line(card: Card, pending: Pending, mood: Mood, seed: int, turns: list[T
     other = "heated" if band(mood) == "calmer" else "calmer"
     start = (seed + len(turns)) % len(lines)
     candidates = lines[start:] + lines[:start] + card.lines.for_intent(pending.intent, other)
+    related = RELATED_MOVE.get(pending.intent)
+    if related:
+        candidates += card.lines.for_intent(related, band(mood))
+        candidates += card.lines.for_intent(related, other)
     return next((c for c in candidates if c.strip() not in said), candidates[0])

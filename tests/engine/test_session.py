@@ -486,3 +486,25 @@ def test_a_cloud_model_is_not_held_to_the_cards_lines(fake_settings, store, fake
         "reveal",
         "Thirty-five dollars, on Tuesday. Because of you.",
     )
+
+
+def test_when_every_line_for_the_move_was_said_the_nearest_moves_lines_follow(
+    fake_settings, store
+) -> None:
+    """A warm but powerless rep draws push-back after push-back: once the card's push-back
+    lines are all said, its vent lines keep the customer from repeating a line."""
+    card = get_card("double-charge")
+    pushes = {*card.lines.for_intent("push_back", "heated"), *card.lines.calmer.push_back}
+    settings = fake_settings.model_copy(update={"provider": "local"})
+    model = _CountingModel(responses=["I can do that."], prompts=[])
+    engine = Engine(settings, store, ScriptedEvaluator(*[NEUTRAL] * 12), customer_model=model)
+    view = engine.start("ann", "double-charge")
+    said = []
+    for _ in range(len(pushes) + 2):
+        outcome = engine.submit(view.session_id, "I hear you.")
+        said.append(engine.say_customer(view.session_id))
+        if outcome.end_state:
+            break
+    assert len(said) > len(pushes) and len(said) == len(set(said)), said
+    assert set(said[: len(pushes)]) == pushes
+    assert set(said[len(pushes) :]) <= {*card.lines.vent, *card.lines.calmer.vent}
