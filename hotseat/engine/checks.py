@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from hotseat.errors import ConfigError
-from hotseat.personas.card import Card
+from hotseat.personas.card import INTENTS, Card
 
 _WORD = re.compile(r"[a-z0-9']+")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
@@ -162,7 +162,9 @@ class LineRules:
         )
         card_text = card.model_dump_json()
         # The embedded model's extra rules apply when its encoder is given (line_rules).
-        embedded = (data.get("embedded_model") or {}) if encode else {}
+        embedded = _embedded_rules(data)
+        if encode is None:
+            embedded = {}
         return cls(
             max_sentences=int(data["max_sentences"]),
             max_chars=int(data["max_chars"]),
@@ -195,12 +197,40 @@ class LineRules:
             card_numbers=frozenset(_numbers(card_text)),
             repairs={str(k): " ".join(str(v).split()) for k, v in _mapping(data, "repair")},
             no_repair=frozenset(embedded.get("no_repair") or []),
-            move_similarity=float(embedded.get("move_similarity", 0.0)),
+            move_similarity=embedded.get("move_similarity", 0.0),
             encode=encode,
         )
 
     def repair_for(self, problem: str) -> str:
         return self.repairs.get(problem, self.repairs.get("empty", ""))
+
+
+def _embedded_rules(data: dict[str, Any]) -> dict[str, Any]:
+    """The `embedded_model` section, checked whichever model runs (the studio validates it)."""
+    section = data.get("embedded_model") or {}
+    if not isinstance(section, dict):
+        raise ConfigError(
+            "customer_checks.yaml: embedded_model must be a mapping.",
+            hint="See the shipped file for its keys.",
+        )
+    similarity = section.get("move_similarity", 0.0)
+    if isinstance(similarity, bool) or not isinstance(similarity, int | float):
+        similarity = -1.0
+    if not 0.0 <= similarity <= 1.0:
+        raise ConfigError(
+            "customer_checks.yaml: embedded_model.move_similarity must be a number from 0 to 1"
+            f" (got {section.get('move_similarity')!r}).",
+            hint="0 turns the meaning check off; the shipped value is 0.55.",
+        )
+    moves = section.get("said_as_written") or []
+    unknown = [m for m in moves if m not in INTENTS] if isinstance(moves, list) else [moves]
+    if unknown:
+        raise ConfigError(
+            f"customer_checks.yaml: embedded_model.said_as_written has {unknown!r}, "
+            "which is not a list of moves.",
+            hint=f"Use moves from {list(INTENTS)}.",
+        )
+    return {**section, "move_similarity": float(similarity)}
 
 
 def _mapping(data: dict[str, Any], key: str) -> Iterable[tuple[Any, Any]]:

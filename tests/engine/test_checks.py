@@ -81,6 +81,23 @@ def test_a_broken_agent_pattern_names_the_file_and_the_pattern() -> None:
         LineRules.from_data(data, CARD)
 
 
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ({"move_similarity": 1.5}, r"move_similarity must be a number from 0 to 1 \(got 1.5\)"),
+        ({"move_similarity": "high"}, r"move_similarity must be a number"),
+        ({"said_as_written": ["reveal", "shout"]}, r"said_as_written has \['shout'\]"),
+        ("reveal", r"embedded_model must be a mapping"),
+    ],
+)
+def test_a_bad_embedded_model_section_is_named_even_for_a_cloud_model(section, message) -> None:
+    """The studio validates the file without the embedded model's encoder: a bad value must
+    still be caught there, not when a trainee's call reaches it."""
+    data = {**load_prompts().checks, "embedded_model": section}
+    with pytest.raises(ConfigError, match=message):
+        LineRules.from_data(data, CARD)
+
+
 def test_breaking_character_is_rejected() -> None:
     _, result = _release("As an AI language model I cannot be upset.")
     assert result.rejected and result.problem == "out_of_character"
