@@ -2,7 +2,8 @@
 llama.cpp call with the same prompt in the same run.
 
 For each agent reply of a scripted conversation (every card), the engine streams the
-customer's next line (prompt build, voice checks, repair and fallback included) and the
+customer's next line (prompt build, voice checks, repair and fallback included; a hidden
+fact is told in the card's own line at once, and reported apart) and the
 timer notes when the first checked sentence is released (what the trainee first sees
 after the typing indicator) and when the line is complete. A second llama.cpp instance
 of the same model is then given the very same messages (and sees the same sequence of
@@ -82,7 +83,7 @@ def main() -> None:
     cards = sorted(load_catalog(ROOT / "personas").cards)[: args.cards]
     ours: list[tuple[float, float]] = []
     theirs: list[tuple[float, float]] = []
-    fallbacks = 0
+    kinds: list[str] = []  # per line: generated, fallback (after a try) or as_written
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(f"sqlite:///{tmp}/bench.db")
         engine = Engine(settings, store, OfflineEvaluator(), customer_model=model)
@@ -94,7 +95,7 @@ def main() -> None:
                 first, whole, _ = _timed(engine.stream_customer(view.session_id))
                 ours.append((first, whole))
                 turn = engine.view(view.session_id).transcript[-1]
-                fallbacks += "fallback" in turn.problems
+                kinds.append(next((k for k in KINDS if k in turn.problems), "generated"))
                 # The engine now reads the next prompt ahead in the background (what it does
                 # while a trainee types); let that finish so it does not slow the raw call.
                 # (A second read-ahead of the same prompt costs one token; joining it means
@@ -108,13 +109,25 @@ def main() -> None:
                 theirs.append((r_first, r_whole))
                 if outcome.end_state is not None:
                     break
-    _print(ours, theirs, fallbacks, args.model, model.n_threads)
+    _print(ours, theirs, kinds, args.model, model.n_threads)
+    model_lines = [i for i, k in enumerate(kinds) if k != "as_written"]
+    print(f"\nlines the model was asked for ({len(model_lines)}; hidden facts left out):")
+    _print(
+        [ours[i] for i in model_lines],
+        [theirs[i] for i in model_lines],
+        [kinds[i] for i in model_lines],
+        args.model,
+        model.n_threads,
+    )
+
+
+KINDS = ("as_written", "fallback")
 
 
 def _print(
     ours: list[tuple[float, float]],
     theirs: list[tuple[float, float]],
-    fallbacks: int,
+    kinds: list[str],
     model: str,
     threads: int,
 ) -> None:
@@ -125,7 +138,8 @@ def _print(
         ordered = sorted(r[i] for r in rows)
         return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
 
-    print(f"model {model}, {threads} threads, {len(ours)} customer lines ({fallbacks} fallbacks)")
+    counts = ", ".join(f"{kinds.count(k)} {k}" for k in ("generated", *KINDS))
+    print(f"model {model}, {threads} threads, {len(ours)} customer lines ({counts})")
     print(f"{'path':<34}{'first (median)':>15}{'whole (median)':>15}{'whole p90':>11}")
     print(
         f"{'hotseat: first checked sentence':<34}{med(ours, 0):>14.2f}s{med(ours, 1):>14.2f}s"
