@@ -102,7 +102,7 @@ class LineRules:
         """These rules with what this turn's line is checked against. move_lines: the
         card's written lines for the customer's move (whole, and split into sentences,
         so a line that says one of them in part is close to it)."""
-        earlier = [s for line in earlier_customer for s in _sentences(line)]
+        earlier, earlier_runs = _earlier_index(earlier_customer)
         # Sentences of a few words ("Once.", "Sorry, sorry.") would vouch for any short line.
         parts = [s for x in move_lines for s in _sentences(x) if len(_words(s)) >= REF_WORDS]
         refs = list(dict.fromkeys([*move_lines, *parts]))
@@ -111,10 +111,8 @@ class LineRules:
             self,
             echo_of=frozenset(_runs(agent_reply, ECHO_WORDS)),
             leak_of=frozenset(_runs(instruction, LEAK_WORDS)),
-            earlier=tuple(
-                frozenset(words) for s in earlier if len(words := _words(s)) >= MIN_REPEAT_WORDS
-            ),
-            earlier_runs=frozenset(r for s in earlier for r in _runs(s, ECHO_WORDS)),
+            earlier=earlier,
+            earlier_runs=earlier_runs,
             heard_words=frozenset(w for text in agent_all for w in _words(text)),
             heard_numbers=frozenset(n for text in agent_all for n in _numbers(text)),
             asked=any(s.rstrip().endswith("?") for s in _sentences(agent_reply)),
@@ -354,14 +352,37 @@ def _names(sentence: str, low: str, rules: LineRules) -> str | None:
 
 
 def _repeats(low: str, sentence: str, rules: LineRules) -> str | None:
-    if rules.earlier_runs and any(r in rules.earlier_runs for r in _runs(sentence, ECHO_WORDS)):
-        return "repeat"
-    words = frozenset(_words(low))
+    return "repeat" if _is_repeat(sentence, rules.earlier, rules.earlier_runs) else None
+
+
+def _is_repeat(
+    sentence: str,
+    earlier: Iterable[frozenset[str]],
+    earlier_runs: frozenset[tuple[str, ...]],
+) -> bool:
+    if earlier_runs and any(r in earlier_runs for r in _runs(sentence, ECHO_WORDS)):
+        return True
+    words = frozenset(_words(sentence))
     if len(words) >= MIN_REPEAT_WORDS:
-        for earlier in rules.earlier:
-            if len(words & earlier) / len(words | earlier) >= NEAR_DUPLICATE:
-                return "repeat"
-    return None
+        return any(len(words & e) / len(words | e) >= NEAR_DUPLICATE for e in earlier)
+    return False
+
+
+def said_before(line: str, earlier_lines: Iterable[str]) -> bool:
+    """Whether any sentence of `line` says an earlier line's sentence again, word for word
+    or nearly (the repeat check's rule, for choosing a card line nobody has heard yet)."""
+    earlier, runs = _earlier_index(earlier_lines)
+    return any(_is_repeat(s, earlier, runs) for s in _sentences(line))
+
+
+def _earlier_index(
+    lines: Iterable[str],
+) -> tuple[tuple[frozenset[str], ...], frozenset[tuple[str, ...]]]:
+    """Earlier customer sentences as word sets (those long enough to count as a repeat)
+    and as runs of ECHO_WORDS words."""
+    sentences = [s for line in lines for s in _sentences(line)]
+    sets = tuple(frozenset(words) for s in sentences if len(words := _words(s)) >= MIN_REPEAT_WORDS)
+    return sets, frozenset(r for s in sentences for r in _runs(s, ECHO_WORDS))
 
 
 def _emotions(low: str, rules: LineRules) -> str | None:

@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from evaluators.embedder import shared_model
-from hotseat.engine.checks import LineRules
+from hotseat.engine.checks import LineRules, said_before
 from hotseat.engine.mood import Mood, band
 from hotseat.engine.prompts import CustomerPrompts, instruction_texts
 from hotseat.engine.state import Pending
@@ -70,15 +70,15 @@ RELATED_MOVE = {"push_back": "vent", "vent": "push_back"}
 def card_line(card: Card, pending: Pending, mood: Mood, seed: int, turns: list[TurnRecord]) -> str:
     """The card's written line for the intent and mood band: what the model is asked to
     say (in its own words or as it is) and what is said when its line fails the checks.
-    Never one already said in this conversation while another is left (a customer
-    repeating a line word for word is a defect the checker rejects in the model's lines
+    Never one already said in this conversation, word for word or nearly, while another is
+    left (a customer repeating a line is a defect the checker rejects in the model's lines
     too)."""
     lines = card.lines.for_intent(pending.intent, band(mood))
     if pending.intent == "reveal" and pending.fact_id:
         # Reveal lines are written in the order of the hidden facts they voice.
         ids = [f.id for f in card.scenario.hidden_facts]
         return lines[ids.index(pending.fact_id) % len(lines)]
-    said = {t.text.strip() for t in turns if t.role == "customer"}
+    said = [t.text for t in turns if t.role == "customer"]
     other = "heated" if band(mood) == "calmer" else "calmer"
     start = (seed + len(turns)) % len(lines)
     candidates = lines[start:] + lines[:start] + card.lines.for_intent(pending.intent, other)
@@ -86,4 +86,5 @@ def card_line(card: Card, pending: Pending, mood: Mood, seed: int, turns: list[T
     if related:
         candidates += card.lines.for_intent(related, band(mood))
         candidates += card.lines.for_intent(related, other)
-    return next((c for c in candidates if c.strip() not in said), candidates[0])
+    # Not said, nor said nearly: the model may have voiced this very line in its own words.
+    return next((c for c in candidates if not said_before(c, said)), candidates[0])

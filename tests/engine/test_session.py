@@ -508,3 +508,29 @@ def test_when_every_line_for_the_move_was_said_the_nearest_moves_lines_follow(
     assert len(said) > len(pushes) and len(said) == len(set(said)), said
     assert set(said[: len(pushes)]) == pushes
     assert set(said[len(pushes) :]) <= {*card.lines.vent, *card.lines.calmer.vent}
+
+
+def test_a_card_line_the_model_already_voiced_in_its_own_words_is_not_said_again(
+    fake_settings, store
+) -> None:
+    """Three drifting lines use up three of the card's push-backs; the model then says the
+    fourth nearly as written; when it drifts again, the card's line must not be that fourth
+    one word for word (a labelled run showed exactly this)."""
+    engine, model = _embedded_engine(fake_settings, store)
+    view = engine.start("ann", "double-charge")
+
+    def turn(line: str | None) -> str:
+        engine.submit(view.session_id, "I hear you.")
+        given = engine.next_messages(view.session_id)[-1].content.split('"')[-2]
+        model.responses, model.i = [line or f"{given.rstrip('.?!')}, okay?"], 0
+        return given
+
+    heated = get_card("double-charge").lines.push_back
+    for _ in range(len(heated) - 1):
+        turn("I can do that.")
+        engine.say_customer(view.session_id)
+    last = turn(None)
+    assert engine.say_customer(view.session_id) != last  # the model's near-copy of it
+    turn("I can do that.")
+    assert engine.say_customer(view.session_id) != last
+    assert engine.view(view.session_id).transcript[-1].problems == ["off_line", "fallback"]
