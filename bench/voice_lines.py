@@ -3,9 +3,11 @@
   extract RUN_DIR NAME OUT.jsonl   every generated customer line of a `hotseat simulate`
                                    folder, with what it answered, ready to label (no
                                    checker output is written into the file)
-  score LABELLED.jsonl             the checker's precision and recall against the hand
-                                   labels, and the defect rate that reached the trainee,
-                                   split by run (before / after a change)
+  score LABELLED.jsonl             the defect rate that reached the trainee, split by run
+                                   (before / after a change) and by who wrote the line
+                                   (the model, or the card: as written or as fallback),
+                                   and the checker's precision and recall against the
+                                   hand labels on the lines the model wrote
 
 Run: .venv/bin/python bench/voice_lines.py score bench/data/customer_lines.jsonl
 """
@@ -51,6 +53,7 @@ def extract(run_dir: Path, name: str) -> list[dict[str, Any]]:
                     "earlier": [t["text"] for t in before if t["role"] == "customer"],
                     "line": turn["text"],
                     "fallback": "fallback" in (turn.get("problems") or []),
+                    "as_written": "as_written" in (turn.get("problems") or []),
                 }
             )
     return rows
@@ -84,7 +87,8 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for run, rs in sorted(by_run.items()):
         tp = fp = fn = tn = 0
         missed: Counter[str] = Counter()
-        for r in rs:
+        # The checker judges what the model wrote; the card's lines were never put to it.
+        for r in (r for r in rs if _made_by(r) == "model"):
             flagged = verdict(r) is not None
             bad = r["label"] == "defective"
             tp += flagged and bad
@@ -103,8 +107,25 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "recall": round(tp / (tp + fn), 3) if tp + fn else None,
             "confusion": {"tp": tp, "fp": fp, "fn": fn, "tn": tn},
             "missed_kinds": dict(missed),
+            "by_maker": _by_maker(rs),
         }
     return out
+
+
+def _made_by(row: dict[str, Any]) -> str:
+    if row.get("as_written"):
+        return "card, as written"
+    return "card, fallback" if row.get("fallback") else "model"
+
+
+def _by_maker(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Lines and defects by who wrote the line the trainee read."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: {"lines": 0, "defective": 0})
+    for r in rows:
+        tally = out[_made_by(r)]
+        tally["lines"] += 1
+        tally["defective"] += r["label"] == "defective"
+    return dict(out)
 
 
 def main() -> None:

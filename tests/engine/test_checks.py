@@ -179,6 +179,7 @@ def _problem(line: str, intent: str = "vent", rules: LineRules = RULES) -> str |
         ("*sighs* Fine.", "out_of_character"),
         ("Fine. I tell you something you have not heard yet.", "leak"),
         ("I was charged $500 on top of everything.", "fact_conflict"),
+        ("I'm sorry, but I can't approve it.", "role_reversal"),
     ],
 )
 def test_defective_lines_are_caught_with_their_kind(line: str, kind: str) -> None:

@@ -20,6 +20,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from voice_lines import score  # noqa: E402
 
+from hotseat.engine.checks import said_before  # noqa: E402
+
 LABELS = ROOT / "bench" / "data" / "customer_lines.jsonl"
 MARGIN = 0.03
 HELD_OUT_FLOOR = {"precision": 0.51, "recall": 1.0}
@@ -47,3 +49,20 @@ def test_every_label_names_its_defects() -> None:
         assert r["label"] in ("fine", "defective"), r["id"]
         assert bool(r["kinds"]) == (r["label"] == "defective"), r["id"]
         assert set(r["kinds"]) <= kinds, (r["id"], r["kinds"])
+
+
+def test_the_cards_line_never_repeats_a_line_the_run_labelled_a_repeat() -> None:
+    """In the labelled run with the card's line in the prompt, 5 of 14 defects were the
+    card's fallback saying again what the model had just said in nearly the same words.
+    Choosing the card's line now skips anything said nearly: each would be skipped."""
+    repeats = [r for r in _rows() if r["run"] == "card-line" and "repeat" in r["kinds"]]
+    assert len(repeats) == 5
+    for r in repeats:
+        assert r["fallback"] and said_before(r["line"], r["earlier"]), r["id"]
+
+
+def test_the_role_flips_of_the_labelled_run_are_caught_now() -> None:
+    """Three lines had the customer refuse their own request as the company would."""
+    got = score([r for r in _rows() if r["run"] == "card-line"])["card-line / held-out"]
+    assert got["confusion"]["fp"] == 0  # no fine line the model wrote is turned away
+    assert got["confusion"]["tp"] >= 3, got
