@@ -68,6 +68,7 @@ class LineRules:
     card_numbers: frozenset[str] = frozenset()
     repairs: dict[str, str] = field(default_factory=dict)  # defect kind -> instruction
     no_repair: frozenset[str] = frozenset()  # kinds that go straight to the card's line
+    said_as_written: frozenset[str] = frozenset()  # moves said in the card's line, no model
     # Per turn (for_turn): word runs of the agent's last reply and of the instruction,
     # earlier customer sentences, names and numbers the agent gave, the question asked.
     echo_of: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
@@ -195,6 +196,7 @@ class LineRules:
             card_numbers=frozenset(_numbers(card_text)),
             repairs={str(k): " ".join(str(v).split()) for k, v in _mapping(data, "repair")},
             no_repair=frozenset(embedded.get("no_repair") or []),
+            said_as_written=frozenset(embedded.get("said_as_written") or []),
             move_similarity=embedded.get("move_similarity", 0.0),
             encode=encode,
         )
@@ -308,9 +310,10 @@ def sentence_problem(
         _invented_amount(sentence, rules),
         _unanswered(low, intent, rules) if first else None,
         _unasked_yes_no(low, intent, rules) if first else None,
-        _off_line(sentence, rules),
     )
-    return next((problem for problem in checks if problem is not None), None)
+    problem = next((problem for problem in checks if problem is not None), None)
+    # The meaning check embeds the sentence: only for a sentence every pattern passed.
+    return problem if problem is not None else _off_line(sentence, rules)
 
 
 def _agent_voice(low: str, sentence: str, rules: LineRules) -> str | None:

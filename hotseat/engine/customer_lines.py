@@ -1,7 +1,7 @@
 """What a customer line is held to, and the card's line behind it: the voice checks for the
 next line of a conversation (on the embedded model also a meaning check against the card's
-lines for the move, cached sentence vectors), whether the move is said as the card writes
-it, and the card's line for the move, which the model voices and which is said when the
+lines for the move, cached sentence vectors, and the moves said as the card writes them),
+and the card's line for the move, which the model voices and which is said when the
 model's line fails."""
 
 from __future__ import annotations
@@ -54,12 +54,6 @@ def _vector(sentence: str) -> np.ndarray:
 def _encode(sentences: list[str]) -> np.ndarray:
     # Cached per sentence: a card's lines for a move are checked against on every turn.
     return np.vstack([_vector(s) for s in sentences])
-
-
-def said_as_written(prompts: CustomerPrompts, intent: str, *, embedded: bool) -> bool:
-    """Whether this move is said in the card's own line, without the model."""
-    rules = (prompts.checks.get("embedded_model") or {}) if embedded else {}
-    return intent in (rules.get("said_as_written") or [])
 
 
 # Once every line for a move has been said (a warm but powerless rep can draw ten push-backs

@@ -21,7 +21,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from evaluators.grade import Evaluator, GradeRequest, Turn
 from hotseat import paths
-from hotseat.engine.customer_lines import card_line, line_rules, said_as_written
+from hotseat.engine.customer_lines import card_line, line_rules
 from hotseat.engine.intent import IntentChoice
 from hotseat.engine.mood import Mood
 from hotseat.engine.prompts import (
@@ -220,29 +220,19 @@ class Engine:
             )
         card = self._card(session)
         fallback = card_line(card, pending, state.mood, session.seed, turns)
-        messages = self._messages(session, state, pending, turns)
-        prompts = self._prompts_for(session)
-        embedded = self.settings.resolved_provider == "local"
+        messages = self._messages(session, state, pending, turns, line=fallback)
         rules = line_rules(
-            prompts,
+            self._prompts_for(session),
             card,
             pending.intent,
             agent=[t.text for t in turns if t.role == "agent"],
             customer=[t.text for t in turns if t.role == "customer"],
-            embedded=embedded,
+            embedded=self.settings.resolved_provider == "local",
         )
         line = SpokenLine()
         started = time.perf_counter()
-        as_written = said_as_written(prompts, pending.intent, embedded=embedded)
         yield from speak(
-            self.customer_model,
-            self.model_name,
-            messages,
-            pending.intent,
-            rules,
-            fallback,
-            line,
-            as_written,
+            self.customer_model, self.model_name, messages, pending.intent, rules, fallback, line
         )
         latency_ms = (time.perf_counter() - started) * 1000
         state.pending = None
@@ -359,7 +349,9 @@ class Engine:
         pending: Pending,
         turns: list[TurnRecord],
         transcript: list[PromptTurn] | None = None,
+        line: str | None = None,
     ) -> list[BaseMessage]:
+        """line: the card's line for the move, when the caller already chose it."""
         card = self._card(session)
         return build_messages(
             self._prompts_for(session),
@@ -370,7 +362,7 @@ class Engine:
             transcript or _transcript(turns),
             state.fired,
             self.model_name,
-            line=card_line(card, pending, state.mood, session.seed, turns),
+            line=line or card_line(card, pending, state.mood, session.seed, turns),
             budget=self.token_budget,
         )
 

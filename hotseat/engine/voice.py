@@ -70,10 +70,9 @@ def speak(
     rules: LineRules,
     fallback: str,
     line: SpokenLine,
-    as_written: bool = False,
 ) -> Iterator[str]:
     """Yield the checked line piece by piece; `line` holds text, repairs and usage after."""
-    if as_written:
+    if intent in rules.said_as_written:
         line.text = fallback
         line.problems.append(AS_WRITTEN)
         yield fallback
