@@ -448,6 +448,26 @@ def test_on_the_embedded_model_a_hidden_fact_is_told_in_the_cards_own_line(
     assert engine.view(view.session_id).transcript[-1].problems == ["as_written"]
 
 
+def test_on_the_embedded_model_the_closing_thanks_is_the_cards_own_line(
+    fake_settings, store
+) -> None:
+    """The checks turned away every closing thanks the 1.5B model wrote in the card-line
+    run: the card's thank-you is said as written, with no model call before it."""
+    engine, model = _embedded_engine(fake_settings, store, "I see. What happens next?")
+    card = get_card("double-charge")
+    view = engine.start("ann", "double-charge")
+    for _ in range(10):
+        outcome = engine.submit(view.session_id, "I will refund the duplicate today.")
+        asked = len(model.prompts)
+        line = engine.say_customer(view.session_id)
+        if outcome.end_state:
+            break
+    assert outcome.end_state == "resolved" and outcome.intent == "thank_close"
+    assert line in card.lines.thank_close
+    assert len(model.prompts) == asked
+    assert engine.view(view.session_id).transcript[-1].problems == ["as_written"]
+
+
 def test_on_the_embedded_model_a_line_off_the_moves_meaning_is_replaced_without_a_repair(
     fake_settings, store
 ) -> None:
