@@ -2,8 +2,9 @@
 llama.cpp call with the same prompt in the same run.
 
 For each agent reply of a scripted conversation (every card), the engine streams the
-customer's next line (prompt build, voice checks, repair and fallback included; a hidden
-fact is told in the card's own line at once, and reported apart) and the
+customer's next line (prompt build, voice checks, repair and fallback included; a move said
+as the card writes it, a hidden fact or the closing thanks, shows at once and is reported
+apart) and the
 timer notes when the first checked sentence is released (what the trainee first sees
 after the typing indicator) and when the line is complete. A second llama.cpp instance
 of the same model is then given the very same messages (and sees the same sequence of
@@ -36,6 +37,7 @@ from hotseat.settings import load_settings  # noqa: E402
 from hotseat.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+KINDS = ("as_written", "fallback")  # what a line's problems say of who wrote it
 # One warm reply, one question, one deflection, one concrete step: the moves a trainee makes.
 REPLIES = [
     "That sounds awful, I'm so sorry this landed on you right now.",
@@ -111,7 +113,7 @@ def main() -> None:
                     break
     _print(ours, theirs, kinds, args.model, model.n_threads)
     model_lines = [i for i, k in enumerate(kinds) if k != "as_written"]
-    print(f"\nlines the model was asked for ({len(model_lines)}; hidden facts left out):")
+    print(f"\nlines the model was asked for ({len(model_lines)}; lines said as written left out):")
     _print(
         [ours[i] for i in model_lines],
         [theirs[i] for i in model_lines],
@@ -119,9 +121,6 @@ def main() -> None:
         args.model,
         model.n_threads,
     )
-
-
-KINDS = ("as_written", "fallback")
 
 
 def _print(

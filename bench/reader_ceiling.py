@@ -40,6 +40,8 @@ def minilm_dir() -> str:
     return str(venv[0] / "model")
 
 
+# The loading, split and Spearman below restate hotseat.cli.calibrate / evaluators.crossval
+# in a few lines on purpose: this runs in a PyTorch venv that does not install Hotseat.
 def labelled_rows() -> list[dict[str, Any]]:
     """Every labelled row but injection tests and sources under 100 rows, with its source."""
     rows = []
